@@ -1,0 +1,180 @@
+package io.shoprank.job;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Every setting of the job, in one typed place. Read from {@code --name value} arguments; every setting has
+ * a default that works locally. {@link #describe()} lists them for the README and {@code --help}.
+ */
+public final class JobConfig implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** Where events come from. */
+    public enum SourceKind { FILE, KAFKA }
+
+    /** Which of a user's items never come back in the user's recommendations. */
+    public enum Exclude { SEEN, BOUGHT }
+
+    // --- sources
+    public SourceKind source = SourceKind.FILE;
+    public String eventsPath = null;
+    public String itemsPath = null;
+    public double speedup = 0;
+    public String kafkaBootstrap = "localhost:9092";
+    public String eventsTopic = "events";
+    public String itemsTopic = "items";
+    public String deadLetterTopic = "events-dlq";
+    public String kafkaGroup = "shoprank";
+    public String deadLetterPath = "var/dead-letters";
+
+    // --- event time
+    public Duration outOfOrderness = Duration.ofSeconds(2);
+    public Duration idleness = Duration.ofSeconds(30);
+    public Duration allowedLateness = Duration.ofMinutes(1);
+
+    // --- runtime
+    public int parallelism = 2;
+    public Duration checkpointInterval = Duration.ofSeconds(10);
+    public String checkpointDir = "file:///tmp/shoprank/checkpoints";
+    public Duration bufferTimeout = Duration.ofMillis(10);
+    /** Wall-clock TTL of keyed state that is not otherwise bounded (per-user and per-item state). */
+    public Duration stateTtl = Duration.ofDays(30);
+
+    // --- redis
+    public String redisUrl = "redis://127.0.0.1:6379";
+    public String namespace = "shoprank";
+    public Duration redisTtl = Duration.ofDays(7);
+    public int redisBatch = 500;
+    public Duration redisLinger = Duration.ofMillis(20);
+
+    // --- recommendations
+    public int k = 20;
+    public Exclude exclude = Exclude.SEEN;
+    /** How many of the user's latest items seed co-visitation candidates. */
+    public int seedItems = 3;
+    /** How many earlier items of the user's sequence each new item is paired with. */
+    public int pairWindow = 5;
+    /** Co-visitation neighbours kept per item (state bound). */
+    public int maxNeighbours = 100;
+    /** Items remembered per user to exclude from recommendations (state bound). */
+    public int maxSeenItems = 500;
+    public Duration trendingHalfLife = Duration.ofHours(6);
+    /** Items per category trending list and in the global trending list. */
+    public int trendingSize = 100;
+
+    public static JobConfig fromArgs(String[] args) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--")) {
+                throw new IllegalArgumentException("expected --name value, got: " + a);
+            }
+            String name = a.substring(2);
+            String value = i + 1 < args.length && !args[i + 1].startsWith("--") ? args[++i] : "true";
+            m.put(name, value);
+        }
+        return fromMap(m);
+    }
+
+    public static JobConfig fromMap(Map<String, String> m) {
+        JobConfig c = new JobConfig();
+        for (Map.Entry<String, String> e : m.entrySet()) {
+            c.set(e.getKey(), e.getValue());
+        }
+        c.validate();
+        return c;
+    }
+
+    private void set(String name, String v) {
+        switch (name) {
+            case "source": source = SourceKind.valueOf(v.toUpperCase()); break;
+            case "events": eventsPath = v; break;
+            case "items": itemsPath = v; break;
+            case "speedup": speedup = Double.parseDouble(v); break;
+            case "kafka-bootstrap": kafkaBootstrap = v; break;
+            case "events-topic": eventsTopic = v; break;
+            case "items-topic": itemsTopic = v; break;
+            case "dead-letter-topic": deadLetterTopic = v; break;
+            case "kafka-group": kafkaGroup = v; break;
+            case "dead-letter-path": deadLetterPath = v; break;
+            case "out-of-orderness-ms": outOfOrderness = Duration.ofMillis(Long.parseLong(v)); break;
+            case "idleness-ms": idleness = Duration.ofMillis(Long.parseLong(v)); break;
+            case "allowed-lateness-ms": allowedLateness = Duration.ofMillis(Long.parseLong(v)); break;
+            case "parallelism": parallelism = Integer.parseInt(v); break;
+            case "checkpoint-interval-ms": checkpointInterval = Duration.ofMillis(Long.parseLong(v)); break;
+            case "checkpoint-dir": checkpointDir = v; break;
+            case "buffer-timeout-ms": bufferTimeout = Duration.ofMillis(Long.parseLong(v)); break;
+            case "state-ttl-hours": stateTtl = Duration.ofHours(Long.parseLong(v)); break;
+            case "redis": redisUrl = v; break;
+            case "namespace": namespace = v; break;
+            case "redis-ttl-hours": redisTtl = Duration.ofHours(Long.parseLong(v)); break;
+            case "redis-batch": redisBatch = Integer.parseInt(v); break;
+            case "redis-linger-ms": redisLinger = Duration.ofMillis(Long.parseLong(v)); break;
+            case "k": k = Integer.parseInt(v); break;
+            case "exclude": exclude = Exclude.valueOf(v.toUpperCase()); break;
+            case "seed-items": seedItems = Integer.parseInt(v); break;
+            case "pair-window": pairWindow = Integer.parseInt(v); break;
+            case "max-neighbours": maxNeighbours = Integer.parseInt(v); break;
+            case "max-seen-items": maxSeenItems = Integer.parseInt(v); break;
+            case "trending-half-life-minutes": trendingHalfLife = Duration.ofMinutes(Long.parseLong(v)); break;
+            case "trending-size": trendingSize = Integer.parseInt(v); break;
+            default: throw new IllegalArgumentException("unknown setting --" + name + " (see --help)");
+        }
+    }
+
+    public void validate() {
+        if (source == SourceKind.FILE && eventsPath == null) {
+            throw new IllegalArgumentException("--events FILE is required with --source file");
+        }
+        require(parallelism >= 1, "--parallelism must be >= 1");
+        require(k >= 1 && k <= 500, "--k must be in 1..500");
+        require(seedItems >= 1, "--seed-items must be >= 1");
+        require(pairWindow >= 1, "--pair-window must be >= 1");
+        require(maxNeighbours >= k, "--max-neighbours must be >= --k");
+        require(maxSeenItems >= 1, "--max-seen-items must be >= 1");
+        require(trendingSize >= k, "--trending-size must be >= --k");
+        require(redisBatch >= 1, "--redis-batch must be >= 1");
+        require(!trendingHalfLife.isZero() && !trendingHalfLife.isNegative(), "--trending-half-life-minutes must be > 0");
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) throw new IllegalArgumentException(message);
+    }
+
+    /** The settings and their defaults, one a line, for --help. */
+    public static String describe() {
+        JobConfig d = new JobConfig();
+        return String.join("\n",
+                "--source file|kafka            (" + d.source + ")",
+                "--events FILE                  replay file (*.events.jsonl[.gz]), with --source file",
+                "--items FILE                   catalog file (*.items.jsonl[.gz]), optional",
+                "--speedup X                    replay pace: event time X times faster than wall clock; 0 = as fast as possible (" + d.speedup + ")",
+                "--kafka-bootstrap HOST:PORT    (" + d.kafkaBootstrap + ")",
+                "--events-topic T / --items-topic T / --dead-letter-topic T  (" + d.eventsTopic + ", " + d.itemsTopic + ", " + d.deadLetterTopic + ")",
+                "--kafka-group G                (" + d.kafkaGroup + ")",
+                "--dead-letter-path DIR         dead letters with --source file (" + d.deadLetterPath + ")",
+                "--out-of-orderness-ms N        (" + d.outOfOrderness.toMillis() + ")",
+                "--idleness-ms N                (" + d.idleness.toMillis() + ")",
+                "--allowed-lateness-ms N        (" + d.allowedLateness.toMillis() + ")",
+                "--parallelism N                (" + d.parallelism + ")",
+                "--checkpoint-interval-ms N     (" + d.checkpointInterval.toMillis() + ")",
+                "--checkpoint-dir URI           (" + d.checkpointDir + ")",
+                "--buffer-timeout-ms N          network buffer flush interval (" + d.bufferTimeout.toMillis() + ")",
+                "--state-ttl-hours N            (" + d.stateTtl.toHours() + ")",
+                "--redis URL                    redis://[:password@]host:port[/db] (" + d.redisUrl + ")",
+                "--namespace NS                 Redis key prefix (" + d.namespace + ")",
+                "--redis-ttl-hours N            (" + d.redisTtl.toHours() + ")",
+                "--redis-batch N / --redis-linger-ms N  pipelining (" + d.redisBatch + ", " + d.redisLinger.toMillis() + ")",
+                "--k N                          list length (" + d.k + ")",
+                "--exclude seen|bought          which of a user's items are never recommended back (" + d.exclude + ")",
+                "--seed-items N                 latest items that seed co-visitation candidates (" + d.seedItems + ")",
+                "--pair-window N                earlier items each item is paired with (" + d.pairWindow + ")",
+                "--max-neighbours N             neighbours kept per item (" + d.maxNeighbours + ")",
+                "--max-seen-items N             items remembered per user for exclusion (" + d.maxSeenItems + ")",
+                "--trending-half-life-minutes N (" + d.trendingHalfLife.toMinutes() + ")",
+                "--trending-size N              (" + d.trendingSize + ")");
+    }
+}

@@ -1,0 +1,118 @@
+package io.shoprank.job;
+
+import io.shoprank.job.covisit.CoVisitationFunction;
+import io.shoprank.job.covisit.Touch;
+import io.shoprank.job.covisit.UserSequenceFunction;
+import io.shoprank.job.deadletter.DeadLetterSinks;
+import io.shoprank.job.events.CatalogItem;
+import io.shoprank.job.events.DeadLetter;
+import io.shoprank.job.events.Event;
+import io.shoprank.job.events.ParsedRecord;
+import io.shoprank.job.events.RecordRouter;
+import io.shoprank.job.features.ItemFeaturesFunction;
+import io.shoprank.job.features.ItemScore;
+import io.shoprank.job.features.UserFeaturesFunction;
+import io.shoprank.job.ranking.RecommendFunction;
+import io.shoprank.job.sink.RedisSink;
+import io.shoprank.job.source.Sources;
+import io.shoprank.job.trending.TrendingFunction;
+import io.shoprank.job.trending.TrendingList;
+import io.shoprank.store.StoreWrite;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.time.Duration;
+
+/**
+ * The job's dataflow (drawn in docs/ARCHITECTURE.md). Every stateful operator has a stable uid, so state
+ * survives upgrades through savepoints.
+ *
+ * <pre>
+ * events, items ─► route ─┬─► user features   (key user) ──────────────────────────────┐
+ *                         ├─► item features   (key item, + catalog) ─► trending (p=1) ─┤─ broadcast ─┐
+ *                         └─► user sequence   (key user) ─► co-visitation (key item) ─► recommend (key user)
+ *                                                                  └─ similar items ──────┴──► Redis
+ * dead letters and late events ─► dead-letter sink
+ * </pre>
+ */
+public final class ShoprankJob {
+    /** How often the trending stage publishes at most. */
+    static final Duration TRENDING_EMIT_INTERVAL = Duration.ofMillis(200);
+    /** Items the trending stage tracks at most (heap bound). */
+    static final int TRENDING_MAX_TRACKED = 200_000;
+
+    private ShoprankJob() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && ("--help".equals(args[0]) || "-h".equals(args[0]))) {
+            System.out.println("Settings:\n" + JobConfig.describe());
+            return;
+        }
+        JobConfig config = JobConfig.fromArgs(args);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        build(env, config);
+        env.execute("shoprank");
+    }
+
+    /** Adds the whole dataflow to {@code env}. */
+    public static void build(StreamExecutionEnvironment env, JobConfig config) {
+        env.setParallelism(config.parallelism);
+        env.setBufferTimeout(config.bufferTimeout.toMillis());
+
+        DataStream<ParsedRecord> records = Sources.records(env, config);
+        SingleOutputStreamOperator<Event> events = records
+                .process(new RecordRouter(config.allowedLateness.toMillis()))
+                .name("route: validate, split, lateness").uid("route");
+        DataStream<CatalogItem> catalog = events.getSideOutput(RecordRouter.CATALOG);
+        DataStream<DeadLetter> deadLetters = events.getSideOutput(RecordRouter.DEAD_LETTERS);
+        DeadLetterSinks.attach(deadLetters, config);
+
+        // user features: every event, search included
+        DataStream<StoreWrite> userFeatures = events
+                .keyBy(e -> e.user)
+                .process(new UserFeaturesFunction(config.stateTtl, config.redisTtl))
+                .name("user features").uid("user-features");
+
+        // item features and catalog attributes
+        DataStream<Event> itemEvents = events.filter(e -> e.type.isItemEvent()).name("item events");
+        SingleOutputStreamOperator<StoreWrite> itemFeatures = itemEvents
+                .keyBy(e -> e.item)
+                .connect(catalog.keyBy(c -> c.item))
+                .process(new ItemFeaturesFunction(config.stateTtl, config.redisTtl, config.trendingHalfLife))
+                .name("item features").uid("item-features");
+        DataStream<ItemScore> itemScores = itemFeatures.getSideOutput(ItemFeaturesFunction.SCORES);
+
+        // trending: the one global stage
+        SingleOutputStreamOperator<TrendingList> trending = itemScores
+                .keyBy(s -> (byte) 0)
+                .process(new TrendingFunction(config.trendingSize, TRENDING_MAX_TRACKED,
+                        TRENDING_EMIT_INTERVAL, config.trendingHalfLife))
+                .name("trending").uid("trending")
+                .setParallelism(1).setMaxParallelism(1);
+        DataStream<StoreWrite> trendingWrites = trending
+                .map(l -> StoreWrite.list(l.isGlobal() ? StoreWrite.Kind.TRENDING : StoreWrite.Kind.CATEGORY_TRENDING,
+                        l.category, l.version, l.asOfTs, config.redisTtl.toMillis(), l.items, l.scores, null))
+                .name("trending lists").setParallelism(1);
+
+        // co-visitation: user -> item -> user
+        SingleOutputStreamOperator<Touch> touches = itemEvents
+                .keyBy(e -> e.user)
+                .process(new UserSequenceFunction(config.pairWindow, config.stateTtl))
+                .name("user sequence").uid("user-sequence")
+                .keyBy(m -> m.item)
+                .process(new CoVisitationFunction(config.maxNeighbours, config.k, config.stateTtl, config.redisTtl))
+                .name("co-visitation").uid("co-visitation");
+        DataStream<StoreWrite> similar = touches.getSideOutput(CoVisitationFunction.SIMILAR);
+
+        DataStream<StoreWrite> recommendations = touches
+                .keyBy(t -> t.event.user)
+                .connect(trending.broadcast(RecommendFunction.TRENDING))
+                .process(new RecommendFunction(config))
+                .name("recommend").uid("recommend");
+
+        userFeatures.union(itemFeatures, trendingWrites, similar, recommendations)
+                .sinkTo(new RedisSink(config.redisUrl, config.namespace, config.redisBatch, config.redisLinger))
+                .name("redis").uid("redis-sink");
+    }
+}

@@ -1,0 +1,94 @@
+package io.shoprank.job.covisit;
+
+import io.shoprank.job.StateTtl;
+import io.shoprank.store.StoreWrite;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Keyed by item: the item's co-visitation neighbours, learned incrementally from pair updates. On a touch it
+ * sends the item's strongest neighbours back towards the user (a {@link Touch}) and publishes the item's
+ * similar-items list ({@link #SIMILAR} side output).
+ *
+ * <p>State per item: neighbour weights (MapState, at most 2 x {@code maxNeighbours} entries: on overflow the
+ * weakest are evicted down to {@code maxNeighbours}), the entry count and a list version; TTL {@code stateTtl}.
+ * Metric: {@code covisit.evictions}.
+ */
+public final class CoVisitationFunction extends KeyedProcessFunction<String, CoVisitMessage, Touch> {
+    private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<StoreWrite> SIMILAR = new OutputTag<>("similar-items") {};
+
+    private final int maxNeighbours;
+    private final int similarSize;
+    private final Duration stateTtl;
+    private final long redisTtlMs;
+
+    private transient MapState<String, Double> weights;
+    /** [entry count, similar-list version]. */
+    private transient ValueState<long[]> meta;
+    private transient Counter evictions;
+
+    public CoVisitationFunction(int maxNeighbours, int similarSize, Duration stateTtl, Duration redisTtl) {
+        this.maxNeighbours = maxNeighbours;
+        this.similarSize = similarSize;
+        this.stateTtl = stateTtl;
+        this.redisTtlMs = redisTtl.toMillis();
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        MapStateDescriptor<String, Double> w = new MapStateDescriptor<>("neighbours", String.class, Double.class);
+        w.enableTimeToLive(StateTtl.of(stateTtl));
+        weights = getRuntimeContext().getMapState(w);
+        ValueStateDescriptor<long[]> m = new ValueStateDescriptor<>("neighbours-meta", long[].class);
+        m.enableTimeToLive(StateTtl.of(stateTtl));
+        meta = getRuntimeContext().getState(m);
+        evictions = getRuntimeContext().getMetricGroup().addGroup("covisit").counter("evictions");
+    }
+
+    @Override
+    public void processElement(CoVisitMessage m, Context ctx, Collector<Touch> out) throws Exception {
+        long[] md = meta.value();
+        if (md == null) {
+            md = new long[2];
+        }
+        for (int k = 0; k < m.others.length; k++) {
+            Double old = weights.get(m.others[k]);
+            weights.put(m.others[k], (old == null ? 0 : old) + m.weights[k]);
+            if (old == null) {
+                md[0]++;
+            }
+        }
+        if (md[0] > 2L * maxNeighbours) {
+            List<String> evict = Neighbours.weakest(weights.entries(), maxNeighbours);
+            for (String id : evict) {
+                weights.remove(id);
+            }
+            md[0] -= evict.size();
+            evictions.inc(evict.size());
+        }
+        if (m.event != null) {
+            Neighbours.Ranked top = Neighbours.top(weights.entries(), maxNeighbours);
+            out.collect(new Touch(m.event, m.epoch, m.seq, top.ids(), top.weights()));
+            md[1]++;
+            int n = Math.min(similarSize, top.ids().length);
+            StoreWrite similar = StoreWrite.list(StoreWrite.Kind.SIMILAR_ITEMS, m.item, md[1], m.event.ts,
+                    redisTtlMs, java.util.Arrays.copyOf(top.ids(), n), java.util.Arrays.copyOf(top.weights(), n),
+                    null);
+            similar.ingestMs = m.event.ingestMs;
+            ctx.output(SIMILAR, similar);
+        }
+        meta.update(md);
+    }
+}

@@ -1,0 +1,31 @@
+package io.shoprank.job.covisit;
+
+import io.shoprank.job.events.Event;
+
+/**
+ * A user's event on its way back to the user-keyed ranking stage, carrying the touched item's strongest
+ * co-visitation neighbours as of this event. {@link #seq} is the user's event sequence number: touches of
+ * different items travel through different item partitions and may overtake each other.
+ */
+public class Touch {
+    public Event event;
+    public long epoch;
+    public long seq;
+    public String[] neighbours;
+    public double[] weights;
+
+    public Touch() {}
+
+    public Touch(Event event, long epoch, long seq, String[] neighbours, double[] weights) {
+        this.event = event;
+        this.epoch = epoch;
+        this.seq = seq;
+        this.neighbours = neighbours;
+        this.weights = weights;
+    }
+
+    @Override
+    public String toString() {
+        return "Touch{" + seq + " " + event + " neighbours=" + neighbours.length + "}";
+    }
+}

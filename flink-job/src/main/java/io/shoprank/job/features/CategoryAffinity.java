@@ -1,0 +1,56 @@
+package io.shoprank.job.features;
+
+/**
+ * A user's decayed affinity to categories: every event adds its type weight to its category, scores decay
+ * with a half-life, and only the {@code capacity} strongest categories are kept (state bound).
+ * Keys are in {@link DecayedScores} log form so no rescaling is ever needed.
+ */
+public class CategoryAffinity {
+    public String[] categories = new String[0];
+    public double[] keys = new double[0];
+
+    public CategoryAffinity() {}
+
+    public void add(String category, double weight, long ts, double halfLifeMs, int capacity) {
+        for (int i = 0; i < categories.length; i++) {
+            if (categories[i].equals(category)) {
+                keys[i] = DecayedScores.add(keys[i], weight, ts, halfLifeMs);
+                return;
+            }
+        }
+        double key = DecayedScores.add(DecayedScores.EMPTY, weight, ts, halfLifeMs);
+        if (categories.length < capacity) {
+            categories = java.util.Arrays.copyOf(categories, categories.length + 1);
+            keys = java.util.Arrays.copyOf(keys, keys.length + 1);
+            categories[categories.length - 1] = category;
+            keys[keys.length - 1] = key;
+            return;
+        }
+        int weakest = 0;
+        for (int i = 1; i < keys.length; i++) {
+            if (keys[i] < keys[weakest]) weakest = i;
+        }
+        if (key > keys[weakest]) {
+            categories[weakest] = category;
+            keys[weakest] = key;
+        }
+    }
+
+    /** Up to {@code n} categories, strongest first. */
+    public String[] top(int n) {
+        Integer[] idx = new Integer[categories.length];
+        for (int i = 0; i < idx.length; i++) idx[i] = i;
+        java.util.Arrays.sort(idx, (a, b) -> Double.compare(keys[b], keys[a]));
+        String[] out = new String[Math.min(n, idx.length)];
+        for (int i = 0; i < out.length; i++) out[i] = categories[idx[i]];
+        return out;
+    }
+
+    /** Affinity value of {@code category} at {@code ts}, 0 when unknown. */
+    public double valueAt(String category, long ts, double halfLifeMs) {
+        for (int i = 0; i < categories.length; i++) {
+            if (categories[i].equals(category)) return DecayedScores.valueAt(keys[i], ts, halfLifeMs);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,45 @@
+package io.shoprank.job.ranking;
+
+import io.shoprank.job.covisit.Touch;
+import io.shoprank.job.events.EventType;
+import io.shoprank.job.features.CategoryAffinity;
+import io.shoprank.job.features.RecentItems;
+
+/**
+ * What the ranking stage keeps per user (Flink POJO), all bounded: the latest {@code seedItems} items with
+ * their neighbours, the last {@code maxSeen} distinct items seen and bought (exclusion), category affinity
+ * (20 categories) and the list currently served (for test-then-train quality).
+ */
+public class UserRanking {
+    public static final double CATEGORY_HALF_LIFE_MS = 24 * 3_600_000.0;
+
+    public long epoch;
+    public long nextSeq;
+    public Seed[] seeds = new Seed[0];
+    public String[] seen = RecentItems.empty();
+    public String[] bought = RecentItems.empty();
+    public CategoryAffinity categories = new CategoryAffinity();
+    public String[] served = RecentItems.empty();
+
+    public UserRanking() {}
+
+    /** Folds the touch into the user's state (after its test-then-train check). */
+    public void learn(Touch t, int seedItems, int maxSeen) {
+        String item = t.event.item;
+        Seed[] next = new Seed[Math.min(seedItems, seeds.length + 1)];
+        next[0] = new Seed(item, t.neighbours, t.weights);
+        int j = 1;
+        for (int i = 0; i < seeds.length && j < next.length; i++) {
+            if (!seeds[i].item.equals(item)) next[j++] = seeds[i];
+        }
+        seeds = j == next.length ? next : java.util.Arrays.copyOf(next, j);
+        seen = RecentItems.push(seen, item, maxSeen);
+        if (t.event.type == EventType.PURCHASE) {
+            bought = RecentItems.push(bought, item, maxSeen);
+        }
+        if (t.event.category != null) {
+            categories.add(t.event.category, t.event.type.weight(), t.event.ts, CATEGORY_HALF_LIFE_MS, 20);
+        }
+        nextSeq = t.seq + 1;
+    }
+}
