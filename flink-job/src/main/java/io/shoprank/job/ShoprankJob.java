@@ -57,6 +57,7 @@ public final class ShoprankJob {
 
     /** Adds the whole dataflow to {@code env}. */
     public static void build(StreamExecutionEnvironment env, JobConfig config) {
+        env.configure(RuntimeSettings.of(config));
         env.setParallelism(config.parallelism);
         env.setBufferTimeout(config.bufferTimeout.toMillis());
 

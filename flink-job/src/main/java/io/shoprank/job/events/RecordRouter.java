@@ -1,5 +1,6 @@
 package io.shoprank.job.events;
 
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -24,6 +25,13 @@ public final class RecordRouter extends ProcessFunction<ParsedRecord, Event> {
     private transient Counter invalid;
     private transient Counter late;
     private transient Counter catalog;
+    private final LongCounter invalidTotal = new LongCounter();
+    private final LongCounter lateTotal = new LongCounter();
+    private final LongCounter eventsTotal = new LongCounter();
+
+    public static final String ACC_INVALID = "events.invalid";
+    public static final String ACC_LATE = "events.late";
+    public static final String ACC_EVENTS = "events.in";
 
     public RecordRouter(long allowedLatenessMs) {
         this.allowedLatenessMs = allowedLatenessMs;
@@ -36,12 +44,17 @@ public final class RecordRouter extends ProcessFunction<ParsedRecord, Event> {
         invalid = events.counter("invalid");
         late = events.counter("late");
         catalog = getRuntimeContext().getMetricGroup().addGroup("catalog").counter("in");
+        // totals also as accumulators: a bounded run reports them in its JobExecutionResult
+        getRuntimeContext().addAccumulator(ACC_INVALID, invalidTotal);
+        getRuntimeContext().addAccumulator(ACC_LATE, lateTotal);
+        getRuntimeContext().addAccumulator(ACC_EVENTS, eventsTotal);
     }
 
     @Override
     public void processElement(ParsedRecord r, Context ctx, Collector<Event> out) {
         if (r.deadLetter != null) {
             invalid.inc();
+            invalidTotal.add(1);
             ctx.output(DEAD_LETTERS, r.deadLetter);
         } else if (r.catalog != null) {
             catalog.inc();
@@ -50,11 +63,13 @@ public final class RecordRouter extends ProcessFunction<ParsedRecord, Event> {
             long watermark = ctx.timerService().currentWatermark();
             if (isLate(r.event.ts, watermark, allowedLatenessMs)) {
                 late.inc();
+                lateTotal.add(1);
                 ctx.output(DEAD_LETTERS, new DeadLetter("late", "late: ts " + r.event.ts + " is more than "
                         + allowedLatenessMs + " ms behind the watermark " + watermark,
                         EventJson.toJson(r.event), r.event.ingestMs));
             } else {
                 in.inc();
+                eventsTotal.add(1);
                 out.collect(r.event);
             }
         }

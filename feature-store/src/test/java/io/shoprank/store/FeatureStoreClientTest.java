@@ -1,0 +1,150 @@
+package io.shoprank.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shoprank.store.StoreWrite.Kind;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+
+class FeatureStoreClientTest {
+
+    private static RedisTestServer redis;
+    private static RedisEndpoint endpoint;
+    private FeatureStoreWriter writer;
+    private FeatureStoreClient client;
+
+    @BeforeAll
+    static void startRedis() {
+        redis = new RedisTestServer().start();
+        endpoint = RedisEndpoint.parse(redis.url(), "t");
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        try (Jedis jedis = redis.newJedis()) {
+            jedis.flushAll();
+        }
+        writer = new FeatureStoreWriter(endpoint);
+        client = new FeatureStoreClient(endpoint);
+        write(StoreWrite.list(Kind.TRENDING, "", 3, 300, 0, new String[] {"t1", "t2", "t3"},
+                new double[] {30, 20, 10}, null));
+    }
+
+    @AfterEach
+    void tearDown() {
+        client.close();
+        writer.close();
+    }
+
+    @Test
+    void returnsTheUsersOwnListCutToK() throws Exception {
+        write(recs("u1", "a", "b", "c"));
+
+        assertEquals(List.of("a", "b"), client.recommendations("u1", 2));
+        assertEquals(List.of("a", "b", "c"), client.recommendations("u1", 10));
+    }
+
+    @Test
+    void fallsBackToTrendingForUnknownAndAnonymousUsers() throws Exception {
+        assertEquals(List.of("t1", "t2"), client.recommendations("nobody", 2));
+        assertEquals(List.of("t1", "t2"), client.recommendations(null, 2));
+        assertEquals(List.of("t1"), client.recommendations("", 1));
+
+        write(recs("u1")); // an empty list counts as no list
+        assertEquals(List.of("t1", "t2", "t3"), client.recommendations("u1", 5));
+    }
+
+    @Test
+    void readsMetaAlignedWithTheItems() throws Exception {
+        write(StoreWrite.list(Kind.RECOMMENDATIONS, "u1", 7, 1234, 0, new String[] {"a", "b", "c"},
+                new double[] {0.9, 0.1 + 0.2, -1e-9}, new String[] {"viewed x", null, "popular"}));
+
+        Recommendations r = client.recommendationsWithMeta("u1", 2);
+
+        assertEquals(new Recommendations(List.of("a", "b"), List.of(0.9, 0.1 + 0.2), List.of("viewed x", ""),
+                true, 7, 1234), r);
+    }
+
+    @Test
+    void metaFallsBackToTrending() {
+        Recommendations r = client.recommendationsWithMeta("nobody", 2);
+
+        assertFalse(r.personalised());
+        assertEquals(List.of("t1", "t2"), r.items());
+        assertEquals(List.of(30.0, 20.0), r.scores());
+        assertEquals(List.of("", ""), r.reasons());
+        assertEquals(3, r.version());
+        assertEquals(300, r.asOfTs());
+        assertEquals(r, client.recommendationsWithMeta(null, 2));
+    }
+
+    @Test
+    void returnsNothingWhenTrendingIsMissingToo() {
+        try (Jedis jedis = redis.newJedis()) {
+            jedis.flushAll();
+        }
+        assertEquals(List.of(), client.recommendations("u1", 5));
+        assertEquals(Recommendations.none(), client.recommendationsWithMeta("u1", 5));
+    }
+
+    @Test
+    void reportsCorruptMeta() {
+        try (Jedis jedis = redis.newJedis()) {
+            jedis.rpush("t:rec:{u1}", "a");
+            jedis.hset("t:recmeta:{u1}", Map.of("v", "1", "ts", "1", "scores", "[oops", "reasons", "[]"));
+        }
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> client.recommendationsWithMeta("u1", 5));
+        assertTrue(e.getMessage().contains("t:recmeta:{u1}"), e.getMessage());
+    }
+
+    @Test
+    void readsOtherLists() throws Exception {
+        write(StoreWrite.list(Kind.SIMILAR_ITEMS, "i1", 1, 0, 0, new String[] {"i2", "i3"}, new double[] {2, 1}, null));
+        write(StoreWrite.list(Kind.CATEGORY_TRENDING, "shoes", 1, 0, 0, new String[] {"s1"}, new double[] {1}, null));
+
+        assertEquals(List.of("i2"), client.similarItems("i1", 1));
+        assertEquals(List.of(), client.similarItems("unknown", 5));
+        assertEquals(List.of("s1"), client.categoryTrending("shoes", 5));
+        assertEquals(List.of("t1", "t2", "t3"), client.trending(3));
+    }
+
+    @Test
+    void readsFeatureHashes() throws Exception {
+        write(StoreWrite.features(Kind.USER_FEATURES, "u1", 2, 20, 0, new String[] {"clicks"}, new String[] {"4"}));
+        write(StoreWrite.features(Kind.ITEM_FEATURES, "i1", 3, 30, 0, new String[] {"price"}, new String[] {"9.5"}));
+
+        assertEquals(Map.of("v", "2", "ts", "20", "clicks", "4"), client.userFeatures("u1"));
+        assertEquals(Map.of("v", "3", "ts", "30", "price", "9.5"), client.itemFeatures("i1"));
+        assertEquals(Map.of(), client.userFeatures("unknown"));
+    }
+
+    @Test
+    void rejectsNonPositiveK() {
+        assertThrows(IllegalArgumentException.class, () -> client.recommendations("u1", 0));
+        assertThrows(IllegalArgumentException.class, () -> client.trending(-1));
+    }
+
+    private void write(StoreWrite w) throws InterruptedException {
+        writer.write(List.of(w));
+    }
+
+    private static StoreWrite recs(String user, String... items) {
+        double[] scores = new double[items.length];
+        return StoreWrite.list(Kind.RECOMMENDATIONS, user, 1, 100, 0, items, scores, null);
+    }
+}

@@ -1,0 +1,29 @@
+package io.shoprank.job;
+
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+
+/**
+ * The runtime settings the job needs wherever it runs (MiniCluster, tests, Kubernetes): embedded RocksDB
+ * with incremental checkpoints, retained on cancellation, and no silent fallback to Kryo.
+ */
+public final class RuntimeSettings {
+    private RuntimeSettings() {}
+
+    public static Configuration of(JobConfig config) {
+        Configuration c = new Configuration();
+        c.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.checkpointInterval);
+        c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointDir);
+        c.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        // while Redis is down the sink blocks and checkpoints cannot complete: that must not fail the job
+        c.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, Integer.MAX_VALUE);
+        c.set(PipelineOptions.GENERIC_TYPES, false);
+        return c;
+    }
+}
