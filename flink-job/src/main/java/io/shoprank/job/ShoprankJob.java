@@ -55,13 +55,21 @@ public final class ShoprankJob {
         env.execute("shoprank");
     }
 
-    /** Adds the whole dataflow to {@code env}. */
+    /** Adds the whole dataflow, with the sources the configuration names, to {@code env}. */
     public static void build(StreamExecutionEnvironment env, JobConfig config) {
+        configure(env, config);
+        build(Sources.records(env, config), config);
+    }
+
+    /** Applies the job's runtime settings to {@code env}; call before creating sources. */
+    public static void configure(StreamExecutionEnvironment env, JobConfig config) {
         env.configure(RuntimeSettings.of(config));
         env.setParallelism(config.parallelism);
         env.setBufferTimeout(config.bufferTimeout.toMillis());
+    }
 
-        DataStream<ParsedRecord> records = Sources.records(env, config);
+    /** Adds the dataflow downstream of the parsed records (tests insert fault injection here). */
+    public static void build(DataStream<ParsedRecord> records, JobConfig config) {
         SingleOutputStreamOperator<Event> events = records
                 .process(new RecordRouter(config.allowedLateness.toMillis()))
                 .name("route: validate, split, lateness").uid("route");

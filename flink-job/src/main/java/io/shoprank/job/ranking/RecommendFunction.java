@@ -38,6 +38,9 @@ public final class RecommendFunction extends KeyedBroadcastProcessFunction<Strin
     private static final Logger LOG = LoggerFactory.getLogger(RecommendFunction.class);
 
     public static final int MAX_PENDING = 1000;
+    /** Delay between rebuilds of a list that could not be filled to K, and how many rebuilds at most. */
+    static final long REFRESH_DELAY_MS = 500;
+    static final int MAX_REFRESHES = 20;
     public static final MapStateDescriptor<String, TrendingList> TRENDING =
             new MapStateDescriptor<>("trending-lists", String.class, TrendingList.class);
 
@@ -101,7 +104,33 @@ public final class RecommendFunction extends KeyedBroadcastProcessFunction<Strin
     private void apply(UserRanking u, Touch t, ReadOnlyContext ctx, Collector<StoreWrite> out) throws Exception {
         checkServed(u, t.event.item);
         u.learn(t, config.seedItems, config.maxSeenItems);
-        ReadOnlyBroadcastState<String, TrendingList> trending = ctx.getBroadcastState(TRENDING);
+        publish(u, t.event.user, t.event.ingestMs, ctx.getBroadcastState(TRENDING), out);
+        if (u.served.length < config.k) {
+            ctx.timerService().registerProcessingTimeTimer(
+                    ctx.timerService().currentProcessingTime() + REFRESH_DELAY_MS);
+        }
+    }
+
+    /**
+     * A list came out short (no trending list to fill it from yet, typically right after a fresh start):
+     * rebuild it with the trending lists known now, a few times at most, until it is full.
+     */
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<StoreWrite> out) throws Exception {
+        UserRanking u = ranking.value();
+        if (u == null || u.served.length >= config.k || u.refreshes >= MAX_REFRESHES) {
+            return;
+        }
+        u.refreshes++;
+        publish(u, ctx.getCurrentKey(), 0, ctx.getBroadcastState(TRENDING), out);
+        ranking.update(u);
+        if (u.served.length < config.k) {
+            ctx.timerService().registerProcessingTimeTimer(timestamp + REFRESH_DELAY_MS);
+        }
+    }
+
+    private void publish(UserRanking u, String user, long ingestMs,
+                         ReadOnlyBroadcastState<String, TrendingList> trending, Collector<StoreWrite> out) {
         Set<String> excluded = new HashSet<>();
         for (String s : config.exclude == JobConfig.Exclude.BOUGHT ? u.bought : u.seen) {
             excluded.add(s);
@@ -114,9 +143,9 @@ public final class RecommendFunction extends KeyedBroadcastProcessFunction<Strin
             }
         }, config.k);
         u.served = list.items();
-        StoreWrite w = StoreWrite.list(StoreWrite.Kind.RECOMMENDATIONS, t.event.user, t.seq + 1, t.event.ts,
+        StoreWrite w = StoreWrite.list(StoreWrite.Kind.RECOMMENDATIONS, user, u.version(), u.lastTs,
                 config.redisTtl.toMillis(), list.items(), list.scores(), list.reasons());
-        w.ingestMs = t.event.ingestMs;
+        w.ingestMs = ingestMs;
         out.collect(w);
     }
 

@@ -12,6 +12,7 @@ import io.shoprank.job.features.RecentItems;
  */
 public class UserRanking {
     public static final double CATEGORY_HALF_LIFE_MS = 24 * 3_600_000.0;
+    public static final long VERSION_STRIDE = 1000;
 
     public long epoch;
     public long nextSeq;
@@ -20,6 +21,10 @@ public class UserRanking {
     public String[] bought = RecentItems.empty();
     public CategoryAffinity categories = new CategoryAffinity();
     public String[] served = RecentItems.empty();
+    /** Event time of the latest event applied. */
+    public long lastTs;
+    /** Rebuilds of the list since the latest event (see RecommendFunction#onTimer). */
+    public int refreshes;
 
     public UserRanking() {}
 
@@ -41,5 +46,15 @@ public class UserRanking {
             categories.add(t.event.category, t.event.type.weight(), t.event.ts, CATEGORY_HALF_LIFE_MS, 20);
         }
         nextSeq = t.seq + 1;
+        lastTs = Math.max(lastTs, t.event.ts);
+        refreshes = 0;
+    }
+
+    /**
+     * The version of the list published now: {@code events * 1000 + refreshes}, so it grows with every
+     * publication and {@code version / 1000} is the number of the user's item events it reflects.
+     */
+    public long version() {
+        return nextSeq * VERSION_STRIDE + refreshes;
     }
 }
