@@ -23,8 +23,7 @@ public final class DeadLetterSinks {
                     .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                     .setRecordSerializer(KafkaRecordSerializationSchema.<DeadLetter>builder()
                             .setTopic(config.deadLetterTopic)
-                            .setValueSerializationSchema((DeadLetter d) ->
-                                    DeadLetterJson.toJson(d).getBytes(StandardCharsets.UTF_8))
+                            .setValueSerializationSchema(new DeadLetterSerializer())
                             .build())
                     .build();
             deadLetters.sinkTo(sink).name("dead letters -> kafka:" + config.deadLetterTopic).uid("dead-letter-kafka");
