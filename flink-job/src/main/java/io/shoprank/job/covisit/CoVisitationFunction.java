@@ -71,6 +71,13 @@ public final class CoVisitationFunction extends KeyedProcessFunction<String, CoV
             }
         }
         if (md[0] > 2L * maxNeighbours) {
+            // entries dropped by the state TTL were never subtracted from the count: recount the live ones
+            md[0] = 0;
+            for (String ignored : weights.keys()) {
+                md[0]++;
+            }
+        }
+        if (md[0] > 2L * maxNeighbours) {
             List<String> evict = Neighbours.weakest(weights.entries(), maxNeighbours);
             for (String id : evict) {
                 weights.remove(id);

@@ -46,7 +46,8 @@ public final class ItemFeaturesFunction extends KeyedCoProcessFunction<String, E
         ItemProfile p = current();
         p.apply(e, halfLifeMs);
         profile.update(p);
-        publish(ctx.getCurrentKey(), p, e.ts, e.ingestMs, out);
+        // as of the item's latest event: an out-of-order event must not shift the windows back in time
+        publish(ctx.getCurrentKey(), p, p.lastEvent, e.ingestMs, out);
         if (e.type.weight() > 0) {
             ctx.output(SCORES, new ItemScore(e.item, p.category, p.popularityKey, e.ts));
         }

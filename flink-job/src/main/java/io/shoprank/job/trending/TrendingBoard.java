@@ -122,9 +122,17 @@ public final class TrendingBoard {
         return items.values();
     }
 
+    /**
+     * Restores checkpointed entries and marks everything changed: updates taken in before the checkpoint may
+     * not have been drained yet, and they are not replayed, so the next drain republishes every list.
+     */
     public void restore(Iterable<Entry> entries) {
         for (Entry e : entries) {
             items.put(e.item, e);
+            if (e.category != null) {
+                dirtyCategories.add(e.category);
+            }
+            dirty = true;
         }
     }
 
