@@ -147,6 +147,9 @@ public final class EventParser {
         } else if (v.isIntegralNumber()) {
             s = v.bigIntegerValue().toString();
         } else if (v.isNumber()) {
+            if (!Double.isFinite(v.doubleValue())) {
+                throw new Invalid(field + " is not a finite number"); // e.g. 1e400: no decimal string
+            }
             s = v.decimalValue().stripTrailingZeros().toPlainString();
         } else {
             throw new Invalid(field + " is not a string");

@@ -258,6 +258,17 @@ class EventParserTest {
     }
 
     @Test
+    void numericIdOutOfDoubleRangeIsDeadLetteredNotThrown() {
+        // 1e400 reads as an infinite double, which has no decimal string
+        assertDeadLetter("{\"ts\":" + TS + ",\"type\":\"view\",\"user\":1e400,\"item\":\"i\"}",
+                "user is not a finite number");
+        assertDeadLetter("{\"ts\":" + TS + ",\"type\":\"view\",\"user\":\"u\",\"item\":-1e400}",
+                "item is not a finite number");
+        assertDeadLetter("{\"ts\":" + TS + ",\"type\":\"view\",\"user\":\"u\",\"item\":\"i\",\"price\":1e400}",
+                "price is negative or not finite");
+    }
+
+    @Test
     void unknownTypeReasonIsAbbreviated() {
         String type = "z".repeat(200);
         DeadLetter d = assertDeadLetterStartsWith(
@@ -274,6 +285,37 @@ class EventParserTest {
         assertSame(raw, d.raw, "the raw record is kept whole, unchanged");
         assertEquals("events-topic", d.origin);
         assertEquals(NOW, d.ingestMs);
+    }
+
+    /** The parser's contract: whatever the input, exactly one of event, catalog, dead letter; never an exception. */
+    @Test
+    void neverThrowsOnFuzzedInput() {
+        String[] fields = {"ts", "type", "user", "item", "query", "category", "session", "price", "qty", "title",
+            "brand", "in_stock"};
+        String[] values = {"0", "-0", "1.0", "1e400", "-1e400", "1e-400", "12345678901234567890123", "1700000000000",
+            "\"view\"", "\"item\"", "\"search\"", "\"\"", "true", "null", "[]", "{}", "[1,{\"a\":2}]", "\"\\u0000\"",
+            "-1", "3.5", "\"" + "x".repeat(300) + "\""};
+        java.util.Random rnd = new java.util.Random(7);
+        for (int round = 0; round < 20_000; round++) {
+            StringBuilder b = new StringBuilder("{");
+            int n = rnd.nextInt(fields.length + 1);
+            for (int i = 0; i < n; i++) {
+                if (i > 0) b.append(',');
+                b.append('"').append(fields[rnd.nextInt(fields.length)]).append("\":")
+                        .append(values[rnd.nextInt(values.length)]);
+            }
+            b.append('}');
+            String raw = b.toString();
+            if (rnd.nextInt(4) == 0) { // and some byte-level damage
+                char[] c = raw.toCharArray();
+                String damage = "{}[]\",:x0 ";
+                c[rnd.nextInt(c.length)] = damage.charAt(rnd.nextInt(damage.length()));
+                raw = new String(c);
+            }
+            ParsedRecord r = parser.parse(raw, ORIGIN);
+            int set = (r.event != null ? 1 : 0) + (r.catalog != null ? 1 : 0) + (r.deadLetter != null ? 1 : 0);
+            assertEquals(1, set, raw);
+        }
     }
 
     private DeadLetter assertDeadLetter(String raw, String reason) {

@@ -1,0 +1,208 @@
+package io.shoprank.job.covisit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shoprank.job.events.Event;
+import io.shoprank.job.events.EventType;
+import io.shoprank.store.StoreWrite;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The item-keyed co-visitation stage: pair accumulation, touches, similar items, eviction and TTL. */
+class CoVisitationFunctionTest {
+
+    private static final long T0 = 1_700_000_000_000L;
+    private static final Duration STATE_TTL = Duration.ofHours(1);
+    private static final long TTL_MS = STATE_TTL.toMillis();
+    private static final Duration REDIS_TTL = Duration.ofDays(7);
+    private static final double EPS = 1e-12;
+
+    private KeyedOneInputStreamOperatorTestHarness<String, CoVisitMessage, Touch> harness;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (harness != null) harness.close();
+    }
+
+    private void open(int maxNeighbours, int similarSize) throws Exception {
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new CoVisitationFunction(maxNeighbours, similarSize, STATE_TTL, REDIS_TTL)),
+                m -> m.item, Types.STRING);
+        ((SerializerConfigImpl) harness.getExecutionConfig().getSerializerConfig()).setGenericTypes(false);
+        harness.open();
+    }
+
+    @Test
+    void pairUpdatesAloneEmitNothing() throws Exception {
+        open(5, 5);
+
+        pairs("i1", "a", 1.0);
+        pairs("i1", "b", 3.0);
+
+        assertTrue(harness.extractOutputValues().isEmpty());
+        assertTrue(similar().isEmpty());
+    }
+
+    @Test
+    void touchCarriesAccumulatedNeighboursStrongestFirst() throws Exception {
+        open(5, 5);
+        pairs("i1", "a", 1.0);
+        pairs("i1", "b", 3.0);
+        pairs("i1", "a", 0.25);
+        Event e = view("u1", "i1", T0, 99);
+
+        touch(e, 7, 4, new String[] {"a", "c"}, new double[] {0.5, 2.0});
+
+        List<Touch> out = harness.extractOutputValues();
+        assertEquals(1, out.size());
+        Touch t = out.get(0);
+        assertEquals(e, t.event);
+        assertEquals(7, t.epoch);
+        assertEquals(4, t.seq);
+        assertArrayEquals(new String[] {"b", "c", "a"}, t.neighbours, "the touch's own pairs count already");
+        assertArrayEquals(new double[] {3.0, 2.0, 1.75}, t.weights, EPS);
+    }
+
+    @Test
+    void touchPublishesTheSimilarItemsList() throws Exception {
+        open(5, 2);
+        pairs("i1", "a", 1.0);
+        pairs("i1", "b", 3.0);
+        pairs("i1", "c", 2.0);
+
+        touch(view("u1", "i1", T0, 99), 0, 0, new String[0], new double[0]);
+        touch(view("u2", "i1", T0 + 10, 100), 0, 0, new String[0], new double[0]);
+
+        List<StoreWrite> similar = similar();
+        assertEquals(2, similar.size());
+        StoreWrite w = similar.get(0);
+        assertEquals(StoreWrite.Kind.SIMILAR_ITEMS, w.kind);
+        assertEquals("i1", w.id);
+        assertEquals(1, w.version);
+        assertEquals(T0, w.asOfTs);
+        assertEquals(REDIS_TTL.toMillis(), w.ttlMs);
+        assertEquals(99, w.ingestMs);
+        assertArrayEquals(new String[] {"b", "c"}, w.items, "cut to the list size");
+        assertArrayEquals(new double[] {3.0, 2.0}, w.scores, EPS);
+        assertEquals(2, similar.get(1).version, "the list version grows with every touch");
+        assertEquals(T0 + 10, similar.get(1).asOfTs);
+        assertEquals(3, harness.extractOutputValues().get(0).neighbours.length,
+                "the touch carries up to maxNeighbours, more than the similar list");
+    }
+
+    @Test
+    void itemsAreKeptApart() throws Exception {
+        open(5, 5);
+        pairs("i1", "a", 1.0);
+        pairs("i2", "b", 2.0);
+
+        touch(view("u1", "i2", T0, 0), 0, 0, new String[0], new double[0]);
+
+        assertArrayEquals(new String[] {"b"}, harness.extractOutputValues().get(0).neighbours);
+        assertEquals(1, similar().get(0).version, "versions are per item");
+    }
+
+    @Test
+    void overflowBeyondTwiceMaxNeighboursEvictsDownToTheStrongest() throws Exception {
+        open(2, 2);
+        pairs("i1", "a", 1.0);
+        pairs("i1", "b", 2.0);
+        pairs("i1", "c", 3.0);
+        pairs("i1", "d", 4.0); // 4 = 2 x maxNeighbours entries: still within bounds
+
+        pairs("i1", "e", 0.5);  // 5 entries: keep d and c, evict b, a and e
+
+        // a comes back from zero; had it survived it would weigh 1 + 3.5 = 4.5 and lead
+        touch(view("u1", "i1", T0, 0), 0, 0, new String[] {"a"}, new double[] {3.5});
+        Touch t = harness.extractOutputValues().get(0);
+        assertArrayEquals(new String[] {"d", "a"}, t.neighbours);
+        assertArrayEquals(new double[] {4.0, 3.5}, t.weights, EPS);
+    }
+
+    @Test
+    void entryCountStaysRightAfterAnEviction() throws Exception {
+        open(2, 2);
+        for (String id : new String[] {"a", "b", "c", "d", "e"}) {
+            pairs("i1", id, id.charAt(0) - 'a' + 1.0); // a=1 .. e=5; e overflows: d and e stay
+        }
+
+        pairs("i1", "x", 0.1); // 3 entries
+        pairs("i1", "y", 0.2); // 4 entries: no eviction yet
+        pairs("i1", "x", 6.0); // x = 6.1 only if it survived the previous updates
+
+        touch(view("u1", "i1", T0, 0), 0, 0, new String[0], new double[0]);
+        Touch t = harness.extractOutputValues().get(0);
+        assertArrayEquals(new String[] {"x", "e"}, t.neighbours);
+        assertArrayEquals(new double[] {6.1, 5.0}, t.weights, EPS);
+    }
+
+    @Test
+    void expiredNeighbourEntriesDoNotCountTowardsTheBound() throws Exception {
+        open(2, 2);
+        harness.setStateTtlProcessingTime(0);
+        pairs("i1", "a", 1.0);
+        harness.setStateTtlProcessingTime(TTL_MS / 2);
+        pairs("i1", "b", 2.0);
+        pairs("i1", "c", 3.0);
+
+        harness.setStateTtlProcessingTime(TTL_MS); // a has expired, the rest lives on
+        pairs("i1", "d", 4.0);
+        pairs("i1", "e", 5.0); // b, c, d, e: 4 live entries, within 2 x maxNeighbours
+        pairs("i1", "b", 10.0);
+
+        touch(view("u1", "i1", T0, 0), 0, 0, new String[0], new double[0]);
+        Touch t = harness.extractOutputValues().get(0);
+        assertArrayEquals(new String[] {"b", "e"}, t.neighbours);
+        assertArrayEquals(new double[] {12.0, 5.0}, t.weights, EPS, "b kept its weight: nothing was evicted");
+    }
+
+    @Test
+    void expiredItemForgetsItsNeighboursAndRestartsItsListVersion() throws Exception {
+        open(5, 5);
+        harness.setStateTtlProcessingTime(0);
+        pairs("i1", "a", 1.0);
+        touch(view("u1", "i1", T0, 0), 0, 0, new String[] {"b"}, new double[] {2.0});
+        harness.setStateTtlProcessingTime(TTL_MS - 1);
+        touch(view("u1", "i1", T0 + 1, 0), 0, 1, new String[0], new double[0]);
+        assertArrayEquals(new String[] {"b", "a"}, harness.extractOutputValues().get(1).neighbours,
+                "alive one ms before the TTL");
+
+        harness.setStateTtlProcessingTime(2 * TTL_MS);
+        touch(view("u1", "i1", T0 + 2, 0), 0, 2, new String[] {"c"}, new double[] {1.0});
+
+        Touch t = harness.extractOutputValues().get(2);
+        assertArrayEquals(new String[] {"c"}, t.neighbours);
+        assertEquals(1, similar().get(2).version);
+    }
+
+    private void pairs(String item, String other, double weight) throws Exception {
+        harness.processElement(CoVisitMessage.pairs(item, new String[] {other}, new double[] {weight}), T0);
+    }
+
+    private void touch(Event e, long epoch, long seq, String[] others, double[] weights) throws Exception {
+        harness.processElement(CoVisitMessage.touch(e, epoch, seq, others, weights), e.ts);
+    }
+
+    private List<StoreWrite> similar() {
+        var side = harness.getSideOutput(CoVisitationFunction.SIMILAR);
+        return side == null ? List.of() : side.stream().map(StreamRecord::getValue).collect(Collectors.toList());
+    }
+
+    private static Event view(String user, String item, long ts, long ingestMs) {
+        Event e = new Event(ts, EventType.VIEW, user, item, null);
+        e.ingestMs = ingestMs;
+        return e;
+    }
+}
