@@ -73,8 +73,10 @@ public final class JobConfig implements Serializable {
                 throw new IllegalArgumentException("expected --name value, got: " + a);
             }
             String name = a.substring(2);
-            String value = i + 1 < args.length && !args[i + 1].startsWith("--") ? args[++i] : "true";
-            m.put(name, value);
+            if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
+                throw new IllegalArgumentException("--" + name + " needs a value (see --help)");
+            }
+            m.put(name, args[++i]);
         }
         return fromMap(m);
     }
@@ -137,7 +139,19 @@ public final class JobConfig implements Serializable {
         require(maxSeenItems >= 1, "--max-seen-items must be >= 1");
         require(trendingSize >= k, "--trending-size must be >= --k");
         require(redisBatch >= 1, "--redis-batch must be >= 1");
-        require(!trendingHalfLife.isZero() && !trendingHalfLife.isNegative(), "--trending-half-life-minutes must be > 0");
+        require(positive(trendingHalfLife), "--trending-half-life-minutes must be > 0");
+        require(positive(stateTtl), "--state-ttl-hours must be > 0");
+        require(positive(redisTtl), "--redis-ttl-hours must be > 0");
+        // versions restart when keyed state expires: the Redis key must have expired by then
+        require(redisTtl.compareTo(stateTtl) <= 0, "--redis-ttl-hours must not exceed --state-ttl-hours");
+        require(positive(checkpointInterval), "--checkpoint-interval-ms must be > 0");
+        require(!outOfOrderness.isNegative() && !idleness.isNegative() && !allowedLateness.isNegative()
+                && !redisLinger.isNegative() && !bufferTimeout.isNegative(), "durations must not be negative");
+        require(speedup >= 0, "--speedup must be >= 0");
+    }
+
+    private static boolean positive(Duration d) {
+        return !d.isZero() && !d.isNegative();
     }
 
     private static void require(boolean ok, String message) {

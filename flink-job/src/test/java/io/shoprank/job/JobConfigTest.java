@@ -83,17 +83,26 @@ class JobConfigTest {
     }
 
     @Test
-    void aNegativeNumberIsAValueNotAFlag() {
-        JobConfig c = JobConfig.fromArgs(new String[] {"--events", "x", "--speedup", "-1"});
-
-        assertEquals(-1.0, c.speedup);
+    void aNegativeNumberIsAValueNotAFlagAndIsRejectedByValidation() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> JobConfig.fromArgs(new String[] {"--events", "x", "--speedup", "-1"}));
+        assertEquals("--speedup must be >= 0", e.getMessage());
     }
 
     @Test
-    void aFlagWithoutValueReadsTrue() {
-        assertEquals("true", JobConfig.fromArgs(new String[] {"--source", "kafka", "--items"}).itemsPath);
-        assertEquals("true", JobConfig.fromArgs(new String[] {"--events", "--k", "5"}).eventsPath);
-        assertThrows(NumberFormatException.class, () -> JobConfig.fromArgs(new String[] {"--events", "x", "--k"}));
+    void aFlagWithoutValueIsAnError() {
+        assertEquals("--items needs a value (see --help)", assertThrows(IllegalArgumentException.class,
+                () -> JobConfig.fromArgs(new String[] {"--source", "kafka", "--items"})).getMessage());
+        assertEquals("--events needs a value (see --help)", assertThrows(IllegalArgumentException.class,
+                () -> JobConfig.fromArgs(new String[] {"--events", "--k", "5"})).getMessage());
+    }
+
+    @Test
+    void redisTtlMayNotOutliveStateTtl() {
+        assertThrows(IllegalArgumentException.class, () -> JobConfig.fromArgs(new String[] {
+                "--events", "x", "--redis-ttl-hours", "48", "--state-ttl-hours", "24"}));
+        assertThrows(IllegalArgumentException.class, () -> JobConfig.fromArgs(new String[] {
+                "--events", "x", "--state-ttl-hours", "0"}));
     }
 
     @Test

@@ -85,7 +85,7 @@ public final class RecommendFunction extends KeyedBroadcastProcessFunction<Strin
         if (t.seq > u.nextSeq) {
             reordered.inc();
             pending.put(t.seq, t);
-            if (countPending() <= MAX_PENDING) {
+            if (++u.pending <= MAX_PENDING) {
                 ranking.update(u);
                 return;
             }
@@ -96,6 +96,7 @@ public final class RecommendFunction extends KeyedBroadcastProcessFunction<Strin
         Touch next;
         while ((next = pending.get(u.nextSeq)) != null) {
             pending.remove(next.seq);
+            u.pending--;
             apply(u, next, ctx, out);
         }
         ranking.update(u);
@@ -158,12 +159,6 @@ public final class RecommendFunction extends KeyedBroadcastProcessFunction<Strin
         if (RecentItems.contains(u.served, item)) {
             hits.inc();
         }
-    }
-
-    private int countPending() throws Exception {
-        int n = 0;
-        for (Long ignored : pending.keys()) n++;
-        return n;
     }
 
     /** A missing sequence number never arrived (should not happen): log it and go on from the next one held. */

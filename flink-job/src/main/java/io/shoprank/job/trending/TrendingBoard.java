@@ -12,9 +12,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The global and per-category trending rankings, from items' decayed popularity keys. Tracks at most
+ * The global and per-category trending rankings, from items' decayed popularity keys. Tracks about
  * {@code maxTracked} items: on overflow it keeps only the items that are in the global top or in their
- * category's top (an evicted item comes back with its next update, which carries its exact score).
+ * category's top (an evicted item comes back with its next update, which carries its exact score). When
+ * those tops alone exceed {@code maxTracked} (very many categories), the bound becomes twice what they
+ * hold, so pruning stays amortised.
  */
 public final class TrendingBoard {
     /** One tracked item (also the checkpointed form). */
@@ -43,10 +45,12 @@ public final class TrendingBoard {
     private final Map<String, Entry> items = new HashMap<>();
     private final Set<String> dirtyCategories = new HashSet<>();
     private boolean dirty;
+    private int pruneAt;
 
     public TrendingBoard(int size, int maxTracked) {
         this.size = size;
         this.maxTracked = maxTracked;
+        this.pruneAt = maxTracked;
     }
 
     public void update(String item, String category, double key, long ts) {
@@ -59,8 +63,10 @@ public final class TrendingBoard {
             dirtyCategories.add(category);
         }
         dirty = true;
-        if (items.size() > maxTracked) {
+        if (items.size() > pruneAt) {
             prune();
+            // the per-category tops alone may exceed maxTracked: never prune again before the board doubles
+            pruneAt = Math.max(maxTracked, 2 * items.size());
         }
     }
 
