@@ -37,8 +37,8 @@ import java.time.Duration;
  * </pre>
  */
 public final class ShoprankJob {
-    /** How often the trending stage publishes at most. */
-    static final Duration TRENDING_EMIT_INTERVAL = Duration.ofMillis(200);
+    /** How often the trending stage publishes at most: trending moves slowly, and each publication writes every changed category's list. */
+    static final Duration TRENDING_EMIT_INTERVAL = Duration.ofSeconds(1);
     /** Items the trending stage tracks at most (heap bound). */
     static final int TRENDING_MAX_TRACKED = 200_000;
 
@@ -95,7 +95,7 @@ public final class ShoprankJob {
         // trending: the one global stage
         SingleOutputStreamOperator<TrendingList> trending = itemScores
                 .keyBy(s -> (byte) 0)
-                .process(new TrendingFunction(config.trendingSize, TRENDING_MAX_TRACKED,
+                .process(new TrendingFunction(config.trendingSize, 2 * config.k, TRENDING_MAX_TRACKED,
                         TRENDING_EMIT_INTERVAL, config.trendingHalfLife))
                 .name("trending").uid("trending")
                 .setParallelism(1).setMaxParallelism(1);

@@ -17,11 +17,13 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Buffers writes and sends them as one pipeline when the batch is full, when the oldest buffered write has
- * waited {@code lingerMs}, and before every checkpoint. While Redis is unreachable the feature-store writer
+ * Buffers writes, keeping only the newest per key, and sends them as one pipeline when the batch is full,
+ * when the oldest buffered write has waited {@code lingerMs}, and before every checkpoint. While Redis is unreachable the feature-store writer
  * retries with backoff and this writer blocks, which backpressures the job instead of failing it.
  *
  * <p>Metrics ({@code redis.*}): {@code writes} applied, {@code stale} skipped by the version guard,
@@ -35,7 +37,8 @@ final class RedisSinkWriter implements SinkWriter<StoreWrite> {
     private final int batchSize;
     private final long lingerMs;
     private final ProcessingTimeService time;
-    private final List<StoreWrite> buffer = new ArrayList<>();
+    /** Latest write per key: a newer version of a key makes an older buffered one pointless. */
+    private final Map<String, StoreWrite> buffer = new LinkedHashMap<>();
     private boolean flushScheduled;
 
     private final Counter writes;
@@ -66,7 +69,7 @@ final class RedisSinkWriter implements SinkWriter<StoreWrite> {
 
     @Override
     public void write(StoreWrite w, Context context) throws IOException, InterruptedException {
-        buffer.add(w);
+        buffer.merge(w.kind.name() + '\u0000' + w.id, w, (old, neu) -> neu.version >= old.version ? neu : old);
         if (buffer.size() >= batchSize) {
             send();
         } else if (!flushScheduled) {
@@ -88,12 +91,13 @@ final class RedisSinkWriter implements SinkWriter<StoreWrite> {
             return;
         }
         long start = System.currentTimeMillis();
-        WriteResult r = store.write(buffer);
+        List<StoreWrite> batch = new ArrayList<>(buffer.values());
+        WriteResult r = store.write(batch);
         long end = System.currentTimeMillis();
         batchLatency.update(end - start);
         writes.inc(r.applied());
         stale.inc(r.stale());
-        for (StoreWrite w : buffer) {
+        for (StoreWrite w : batch) {
             if (w.kind == StoreWrite.Kind.RECOMMENDATIONS && w.ingestMs > 0) {
                 freshness.update(end - w.ingestMs);
             }

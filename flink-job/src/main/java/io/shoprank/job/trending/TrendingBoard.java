@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 
 /**
@@ -41,32 +42,60 @@ public final class TrendingBoard {
             Comparator.<Entry>comparingDouble(e -> e.key).reversed().thenComparing(e -> e.item);
 
     private final int size;
+    private final int categorySize;
     private final int maxTracked;
     private final Map<String, Entry> items = new HashMap<>();
+    /** The same entries by category, so a category's list never needs a scan of the whole board. */
+    private final Map<String, Map<String, Entry>> byCategory = new HashMap<>();
     private final Set<String> dirtyCategories = new HashSet<>();
     private boolean dirty;
     private int pruneAt;
 
     public TrendingBoard(int size, int maxTracked) {
+        this(size, size, maxTracked);
+    }
+
+    /**
+     * @param size         length of the global list
+     * @param categorySize length of each category's list
+     * @param maxTracked   soft bound on the items tracked
+     */
+    public TrendingBoard(int size, int categorySize, int maxTracked) {
         this.size = size;
+        this.categorySize = categorySize;
         this.maxTracked = maxTracked;
         this.pruneAt = maxTracked;
     }
 
     public void update(String item, String category, double key, long ts) {
-        Entry old = items.get(item);
-        if (old != null && old.category != null && !old.category.equals(category)) {
-            dirtyCategories.add(old.category);
-        }
-        items.put(item, new Entry(item, category, key, ts));
-        if (category != null) {
-            dirtyCategories.add(category);
-        }
+        put(new Entry(item, category, key, ts));
         dirty = true;
         if (items.size() > pruneAt) {
             prune();
             // the per-category tops alone may exceed maxTracked: never prune again before the board doubles
             pruneAt = Math.max(maxTracked, 2 * items.size());
+        }
+    }
+
+    private void put(Entry e) {
+        Entry old = items.put(e.item, e);
+        if (old != null && old.category != null && !old.category.equals(e.category)) {
+            dirtyCategories.add(old.category);
+            removeFromCategory(old);
+        }
+        if (e.category != null) {
+            dirtyCategories.add(e.category);
+            byCategory.computeIfAbsent(e.category, c -> new HashMap<>()).put(e.item, e);
+        }
+    }
+
+    private void removeFromCategory(Entry e) {
+        Map<String, Entry> members = byCategory.get(e.category);
+        if (members != null) {
+            members.remove(e.item);
+            if (members.isEmpty()) {
+                byCategory.remove(e.category);
+            }
         }
     }
 
@@ -80,48 +109,63 @@ public final class TrendingBoard {
         if (!dirty) {
             return out;
         }
-        Map<String, List<Entry>> byCategory = new HashMap<>();
-        for (Entry e : items.values()) {
-            if (e.category != null && dirtyCategories.contains(e.category)) {
-                byCategory.computeIfAbsent(e.category, c -> new ArrayList<>()).add(e);
-            }
-        }
-        out.add(list(TrendingList.GLOBAL, new ArrayList<>(items.values()), now, halfLifeMs, version));
+        out.add(list(TrendingList.GLOBAL, top(items.values(), size), now, halfLifeMs, version));
         List<String> categories = new ArrayList<>(dirtyCategories);
         categories.sort(null);
         for (String c : categories) {
-            out.add(list(c, byCategory.getOrDefault(c, new ArrayList<>()), now, halfLifeMs, version));
+            Map<String, Entry> members = byCategory.getOrDefault(c, Map.of());
+            out.add(list(c, top(members.values(), categorySize), now, halfLifeMs, version));
         }
         dirtyCategories.clear();
         dirty = false;
         return out;
     }
 
-    private TrendingList list(String category, List<Entry> entries, long now, double halfLifeMs, long version) {
-        entries.sort(BEST_FIRST);
-        int n = Math.min(size, entries.size());
-        String[] ids = new String[n];
-        double[] scores = new double[n];
-        for (int i = 0; i < n; i++) {
-            ids[i] = entries.get(i).item;
-            scores[i] = DecayedScores.valueAt(entries.get(i).key, now, halfLifeMs);
+    /** The best {@code n} entries, best first: a bounded heap, O(m log n) rather than sorting all m. */
+    static List<Entry> top(Collection<Entry> entries, int n) {
+        PriorityQueue<Entry> heap = new PriorityQueue<>(n + 1, BEST_FIRST.reversed());
+        for (Entry e : entries) {
+            if (heap.size() < n) {
+                heap.add(e);
+            } else if (BEST_FIRST.compare(e, heap.peek()) < 0) {
+                heap.poll();
+                heap.add(e);
+            }
+        }
+        List<Entry> best = new ArrayList<>(heap);
+        best.sort(BEST_FIRST);
+        return best;
+    }
+
+    private static TrendingList list(String category, List<Entry> best, long now, double halfLifeMs, long version) {
+        String[] ids = new String[best.size()];
+        double[] scores = new double[best.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = best.get(i).item;
+            scores[i] = DecayedScores.valueAt(best.get(i).key, now, halfLifeMs);
         }
         return new TrendingList(category, ids, scores, version, now);
     }
 
+    /** Keeps the global top and every category's top; drops the rest (they come back with their next update). */
     private void prune() {
-        List<Entry> all = new ArrayList<>(items.values());
-        all.sort(BEST_FIRST);
         Set<String> keep = new HashSet<>();
-        Map<String, Integer> perCategory = new HashMap<>();
-        for (int i = 0; i < all.size(); i++) {
-            Entry e = all.get(i);
-            int rank = e.category == null ? Integer.MAX_VALUE : perCategory.merge(e.category, 1, Integer::sum);
-            if (i < size || rank <= size) {
+        for (Entry e : top(items.values(), size)) {
+            keep.add(e.item);
+        }
+        for (Map<String, Entry> members : byCategory.values()) {
+            for (Entry e : top(members.values(), categorySize)) {
                 keep.add(e.item);
             }
         }
-        items.keySet().retainAll(keep);
+        List<Entry> drop = new ArrayList<>();
+        for (Entry e : items.values()) {
+            if (!keep.contains(e.item)) drop.add(e);
+        }
+        for (Entry e : drop) {
+            items.remove(e.item);
+            if (e.category != null) removeFromCategory(e);
+        }
     }
 
     public Collection<Entry> entries() {
@@ -134,10 +178,7 @@ public final class TrendingBoard {
      */
     public void restore(Iterable<Entry> entries) {
         for (Entry e : entries) {
-            items.put(e.item, e);
-            if (e.category != null) {
-                dirtyCategories.add(e.category);
-            }
+            put(e);
             dirty = true;
         }
     }

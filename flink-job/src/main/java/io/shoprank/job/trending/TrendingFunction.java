@@ -28,6 +28,7 @@ public final class TrendingFunction extends KeyedProcessFunction<Byte, ItemScore
     private static final long END_OF_INPUT = Long.MAX_VALUE - 1;
 
     private final int size;
+    private final int categorySize;
     private final int maxTracked;
     private final long emitIntervalMs;
     private final double halfLifeMs;
@@ -40,8 +41,9 @@ public final class TrendingFunction extends KeyedProcessFunction<Byte, ItemScore
     private transient long lastEmitMs;
     private transient boolean timerPending;
 
-    public TrendingFunction(int size, int maxTracked, Duration emitInterval, Duration halfLife) {
+    public TrendingFunction(int size, int categorySize, int maxTracked, Duration emitInterval, Duration halfLife) {
         this.size = size;
+        this.categorySize = categorySize;
         this.maxTracked = maxTracked;
         this.emitIntervalMs = emitInterval.toMillis();
         this.halfLifeMs = halfLife.toMillis();
@@ -49,7 +51,7 @@ public final class TrendingFunction extends KeyedProcessFunction<Byte, ItemScore
 
     @Override
     public void initializeState(FunctionInitializationContext ctx) throws Exception {
-        board = new TrendingBoard(size, maxTracked);
+        board = new TrendingBoard(size, categorySize, maxTracked);
         boardState = ctx.getOperatorStateStore().getListState(
                 new ListStateDescriptor<>("trending-board", TrendingBoard.Entry.class));
         versionState = ctx.getOperatorStateStore().getListState(
