@@ -1,19 +1,23 @@
 package io.shoprank.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * The JSON arrays in a list's meta hash: {@code scores} (numbers) and {@code reasons} (strings), both
- * aligned with the list. Doubles are written as {@link Double#toString(double)} does (e.g. {@code 0.1},
- * {@code 1.0E-5}): valid JSON, locale-independent, and parsed back to the identical double by any
- * correctly rounding parser ({@code Double.parseDouble}, JavaScript's {@code JSON.parse}, Python's json).
+ * aligned with the list. Doubles are written in their shortest round-tripping form (e.g. {@code 0.1},
+ * {@code 1.0E-5}; Jackson's Schubfach writer, several times faster than JDK 17's {@code Double.toString}
+ * on scores): valid JSON, locale-independent, and parsed back to the identical double by any correctly
+ * rounding parser ({@code Double.parseDouble}, JavaScript's {@code JSON.parse}, Python's json).
  */
 final class MetaJson {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON =
+            JsonMapper.builder().enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
 
     private MetaJson() {
     }

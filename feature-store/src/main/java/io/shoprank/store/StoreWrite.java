@@ -109,15 +109,22 @@ public class StoreWrite {
         }
     }
 
+    // Messages are built only on failure: validate() runs on every write of the hot path.
     private void validateFeatures() {
         require(fieldNames != null && fieldValues != null, "fieldNames and fieldValues are required");
         require(fieldNames.length == fieldValues.length, "fieldNames and fieldValues differ in length");
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < fieldNames.length; i++) {
             String name = fieldNames[i];
-            require(name != null && fieldValues[i] != null, "null feature name or value at " + i);
-            require(!RESERVED_FIELDS.contains(name), "feature name '" + name + "' is reserved");
-            require(seen.add(name), "duplicate feature name '" + name + "'");
+            if (name == null || fieldValues[i] == null) {
+                fail("null feature name or value at " + i);
+            }
+            if (RESERVED_FIELDS.contains(name)) {
+                fail("feature name '" + name + "' is reserved");
+            }
+            if (!seen.add(name)) {
+                fail("duplicate feature name '" + name + "'");
+            }
         }
     }
 
@@ -126,15 +133,23 @@ public class StoreWrite {
         require(items.length == scores.length, "items and scores differ in length");
         require(reasons == null || reasons.length == items.length, "reasons and items differ in length");
         for (int i = 0; i < items.length; i++) {
-            require(items[i] != null, "null item at " + i);
-            require(Double.isFinite(scores[i]), "score " + scores[i] + " at " + i + " is not finite");
+            if (items[i] == null) {
+                fail("null item at " + i);
+            }
+            if (!Double.isFinite(scores[i])) {
+                fail("score " + scores[i] + " at " + i + " is not finite");
+            }
         }
     }
 
     private void require(boolean condition, String message) {
         if (!condition) {
-            throw new IllegalArgumentException("Invalid StoreWrite " + kind + " '" + id + "': " + message);
+            fail(message);
         }
+    }
+
+    private void fail(String message) {
+        throw new IllegalArgumentException("Invalid StoreWrite " + kind + " '" + id + "': " + message);
     }
 
     @Override

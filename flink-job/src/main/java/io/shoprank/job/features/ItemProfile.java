@@ -89,11 +89,11 @@ public class ItemProfile {
             values.add(Integer.toString(day.count(now, t)));
         }
         names.add("conversion_rate");
-        values.add(Double.toString(conversionRate(now)));
+        values.add(JsonText.number(conversionRate(now)));
         names.add("trending");
-        values.add(Double.toString(trending(now)));
+        values.add(JsonText.number(trending(now)));
         names.add("popularity");
-        values.add(Double.toString(DecayedScores.valueAt(popularityKey, now, popularityHalfLifeMs)));
+        values.add(JsonText.number(DecayedScores.valueAt(popularityKey, now, popularityHalfLifeMs)));
         names.add("last_event");
         values.add(Long.toString(lastEvent));
         addIfPresent(names, values, "title", title);

@@ -1,13 +1,22 @@
 package io.shoprank.job.features;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.NumberOutput;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** JSON encoding of list-valued feature fields, so a frontend in any language can read them. */
+/** Text encoding of feature values: JSON arrays for list-valued fields, shortest round-tripping numbers. */
 public final class JsonText {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private JsonText() {}
+
+    /**
+     * The shortest decimal that reads back as {@code v} (Schubfach, as in Jackson's fast writer): JDK 17's
+     * {@code Double.toString} falls into a slow big-integer path on many values and showed in profiles.
+     */
+    public static String number(double v) {
+        return NumberOutput.toString(v, true);
+    }
 
     public static String array(String[] values) {
         try {
