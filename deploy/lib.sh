@@ -45,7 +45,7 @@ stop_redis() {
 # Runs a main class of flink-job on its runtime classpath.
 run_java() {
   local main="$1"; shift
-  java -Xmx2g -Dlog4j.configurationFile="$root/deploy/log4j2-local.properties" \
+  java -Xmx4g -Djava.awt.headless=true -Dlog4j.configurationFile="$root/deploy/log4j2-local.properties" \
     --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED \
     -cp "$root/flink-job/target/classes:$root/feature-store/target/classes:$(cat "$root/flink-job/target/classpath.txt")" \
     "$main" "$@"

@@ -23,6 +23,13 @@ public final class JobConfig implements Serializable {
     public String eventsPath = null;
     public String itemsPath = null;
     public double speedup = 0;
+    /** Replay pace as a fixed offered load: lines of the events file per second of wall clock; 0 = unlimited. */
+    public double rate = 0;
+    /**
+     * Passes over the replay files. Pass p (0-based) shifts timestamps by p times the file's span (+1 ms) and
+     * suffixes user, item and session ids with {@code ~p} (pass 0 is the file as it is), so passes never collide.
+     */
+    public int repeat = 1;
     public String kafkaBootstrap = "localhost:9092";
     public String eventsTopic = "events";
     public String itemsTopic = "items";
@@ -96,6 +103,8 @@ public final class JobConfig implements Serializable {
             case "events": eventsPath = v; break;
             case "items": itemsPath = v; break;
             case "speedup": speedup = Double.parseDouble(v); break;
+            case "rate": rate = Double.parseDouble(v); break;
+            case "repeat": repeat = Integer.parseInt(v); break;
             case "kafka-bootstrap": kafkaBootstrap = v; break;
             case "events-topic": eventsTopic = v; break;
             case "items-topic": itemsTopic = v; break;
@@ -148,6 +157,9 @@ public final class JobConfig implements Serializable {
         require(!outOfOrderness.isNegative() && !idleness.isNegative() && !allowedLateness.isNegative()
                 && !redisLinger.isNegative() && !bufferTimeout.isNegative(), "durations must not be negative");
         require(speedup >= 0, "--speedup must be >= 0");
+        require(rate >= 0 && Double.isFinite(rate), "--rate must be >= 0");
+        require(rate == 0 || speedup == 0, "--rate and --speedup cannot both pace the replay");
+        require(repeat >= 1, "--repeat must be >= 1");
     }
 
     private static boolean positive(Duration d) {
@@ -166,6 +178,8 @@ public final class JobConfig implements Serializable {
                 "--events FILE                  replay file (*.events.jsonl[.gz]), with --source file",
                 "--items FILE                   catalog file (*.items.jsonl[.gz]), optional",
                 "--speedup X                    replay pace: event time X times faster than wall clock; 0 = as fast as possible (" + d.speedup + ")",
+                "--rate N                       replay pace: N events-file lines per second (fixed offered load); 0 = unlimited (" + d.rate + ")",
+                "--repeat N                     passes over the replay files, each shifted in time by the file's span and with ids suffixed ~pass (" + d.repeat + ")",
                 "--kafka-bootstrap HOST:PORT    (" + d.kafkaBootstrap + ")",
                 "--events-topic T / --items-topic T / --dead-letter-topic T  (" + d.eventsTopic + ", " + d.itemsTopic + ", " + d.deadLetterTopic + ")",
                 "--kafka-group G                (" + d.kafkaGroup + ")",

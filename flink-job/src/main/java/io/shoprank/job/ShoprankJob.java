@@ -4,6 +4,7 @@ import io.shoprank.job.covisit.CoVisitationFunction;
 import io.shoprank.job.covisit.Touch;
 import io.shoprank.job.covisit.UserSequenceFunction;
 import io.shoprank.job.deadletter.DeadLetterSinks;
+import io.shoprank.job.eval.PrequentialOutcome;
 import io.shoprank.job.events.CatalogItem;
 import io.shoprank.job.events.DeadLetter;
 import io.shoprank.job.events.Event;
@@ -29,18 +30,17 @@ import java.time.Duration;
  * survives upgrades through savepoints.
  *
  * <pre>
- * events, items ─► route ─┬─► user features   (key user) ──────────────────────────────┐
- *                         ├─► item features   (key item, + catalog) ─► trending (p=1) ─┤─ broadcast ─┐
- *                         └─► user sequence   (key user) ─► co-visitation (key item) ─► recommend (key user)
- *                                                                  └─ similar items ──────┴──► Redis
- * dead letters and late events ─► dead-letter sink
+ * events, items ─► route ─┬─► user features   (key user) ───────────────────────────────────┐
+ *                         ├─► item features   (key item, + catalog) ─► trending (p=1) ──────┤
+ *                         └─► user sequence   (key user) ─► co-visitation (key item) ─┬─► recommend (key user)
+ *                                                                similar items ───────┴──────┴─► Redis
+ * dead letters and late events ─► dead-letter sink;  recommend ─► prequential outcomes (side output)
  * </pre>
  */
 public final class ShoprankJob {
-    /** How often the trending stage publishes at most: trending moves slowly, and each publication writes every changed category's list. */
+    /** How often the trending stage publishes at most: trending moves slowly, and each publication writes
+     * every changed category's list. */
     static final Duration TRENDING_EMIT_INTERVAL = Duration.ofSeconds(1);
-    /** Items the trending stage tracks at most (heap bound). */
-    static final int TRENDING_MAX_TRACKED = 200_000;
 
     private ShoprankJob() {}
 
@@ -55,10 +55,13 @@ public final class ShoprankJob {
         env.execute("shoprank");
     }
 
+    /** Streams a caller may consume besides what the job writes (the evaluator collects the outcomes). */
+    public record Outputs(DataStream<PrequentialOutcome> outcomes) {}
+
     /** Adds the whole dataflow, with the sources the configuration names, to {@code env}. */
-    public static void build(StreamExecutionEnvironment env, JobConfig config) {
+    public static Outputs build(StreamExecutionEnvironment env, JobConfig config) {
         configure(env, config);
-        build(Sources.records(env, config), config);
+        return build(Sources.records(env, config), config);
     }
 
     /** Applies the job's runtime settings to {@code env}; call before creating sources. */
@@ -69,7 +72,7 @@ public final class ShoprankJob {
     }
 
     /** Adds the dataflow downstream of the parsed records (tests insert fault injection here). */
-    public static void build(DataStream<ParsedRecord> records, JobConfig config) {
+    public static Outputs build(DataStream<ParsedRecord> records, JobConfig config) {
         SingleOutputStreamOperator<Event> events = records
                 .process(new RecordRouter(config.allowedLateness.toMillis()))
                 .name("route: validate, split, lateness").uid("route");
@@ -95,7 +98,7 @@ public final class ShoprankJob {
         // trending: the one global stage
         SingleOutputStreamOperator<TrendingList> trending = itemScores
                 .keyBy(s -> (byte) 0)
-                .process(new TrendingFunction(config.trendingSize, 2 * config.k, TRENDING_MAX_TRACKED,
+                .process(new TrendingFunction(config.trendingSize, 2 * config.k,
                         TRENDING_EMIT_INTERVAL, config.trendingHalfLife))
                 .name("trending").uid("trending")
                 .setParallelism(1).setMaxParallelism(1);
@@ -110,18 +113,19 @@ public final class ShoprankJob {
                 .process(new UserSequenceFunction(config.pairWindow, config.stateTtl))
                 .name("user sequence").uid("user-sequence")
                 .keyBy(m -> m.item)
-                .process(new CoVisitationFunction(config.maxNeighbours, config.k, config.stateTtl, config.redisTtl))
+                .process(new CoVisitationFunction(config.maxNeighbours, config.k, config.stateTtl, config.redisTtl,
+                        config.trendingHalfLife))
                 .name("co-visitation").uid("co-visitation");
         DataStream<StoreWrite> similar = touches.getSideOutput(CoVisitationFunction.SIMILAR);
 
-        DataStream<StoreWrite> recommendations = touches
+        SingleOutputStreamOperator<StoreWrite> recommendations = touches
                 .keyBy(t -> t.event.user)
-                .connect(trending.broadcast(RecommendFunction.TRENDING))
                 .process(new RecommendFunction(config))
                 .name("recommend").uid("recommend");
 
         userFeatures.union(itemFeatures, trendingWrites, similar, recommendations)
                 .sinkTo(new RedisSink(config.redisUrl, config.namespace, config.redisBatch, config.redisLinger))
                 .name("redis").uid("redis-sink");
+        return new Outputs(recommendations.getSideOutput(RecommendFunction.OUTCOMES));
     }
 }

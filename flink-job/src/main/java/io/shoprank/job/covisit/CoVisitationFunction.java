@@ -1,6 +1,7 @@
 package io.shoprank.job.covisit;
 
 import io.shoprank.job.StateTtl;
+import io.shoprank.job.features.DecayedScores;
 import io.shoprank.store.StoreWrite;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -21,7 +22,8 @@ import java.util.List;
  * similar-items list ({@link #SIMILAR} side output).
  *
  * <p>State per item: neighbour weights (MapState, at most 2 x {@code maxNeighbours} entries: on overflow the
- * weakest are evicted down to {@code maxNeighbours}), the entry count and a list version; TTL {@code stateTtl}.
+ * weakest are evicted down to {@code maxNeighbours}) and an {@link ItemCoVisitMeta} (entry count, list
+ * version, the item's decayed popularity and category, carried on touches); TTL {@code stateTtl}.
  * Metric: {@code covisit.evictions}.
  */
 public final class CoVisitationFunction extends KeyedProcessFunction<String, CoVisitMessage, Touch> {
@@ -33,13 +35,15 @@ public final class CoVisitationFunction extends KeyedProcessFunction<String, CoV
     private final int similarSize;
     private final Duration stateTtl;
     private final long redisTtlMs;
+    private final double halfLifeMs;
 
     private transient MapState<String, Double> weights;
-    /** [entry count, similar-list version]. */
-    private transient ValueState<long[]> meta;
+    private transient ValueState<ItemCoVisitMeta> meta;
     private transient Counter evictions;
 
-    public CoVisitationFunction(int maxNeighbours, int similarSize, Duration stateTtl, Duration redisTtl) {
+    public CoVisitationFunction(int maxNeighbours, int similarSize, Duration stateTtl, Duration redisTtl,
+                                Duration popularityHalfLife) {
+        this.halfLifeMs = popularityHalfLife.toMillis();
         this.maxNeighbours = maxNeighbours;
         this.similarSize = similarSize;
         this.stateTtl = stateTtl;
@@ -51,7 +55,7 @@ public final class CoVisitationFunction extends KeyedProcessFunction<String, CoV
         MapStateDescriptor<String, Double> w = new MapStateDescriptor<>("neighbours", String.class, Double.class);
         w.enableTimeToLive(StateTtl.of(stateTtl));
         weights = getRuntimeContext().getMapState(w);
-        ValueStateDescriptor<long[]> m = new ValueStateDescriptor<>("neighbours-meta", long[].class);
+        ValueStateDescriptor<ItemCoVisitMeta> m = new ValueStateDescriptor<>("item-meta", ItemCoVisitMeta.class);
         m.enableTimeToLive(StateTtl.of(stateTtl));
         meta = getRuntimeContext().getState(m);
         evictions = getRuntimeContext().getMetricGroup().addGroup("covisit").counter("evictions");
@@ -59,38 +63,47 @@ public final class CoVisitationFunction extends KeyedProcessFunction<String, CoV
 
     @Override
     public void processElement(CoVisitMessage m, Context ctx, Collector<Touch> out) throws Exception {
-        long[] md = meta.value();
+        ItemCoVisitMeta md = meta.value();
         if (md == null) {
-            md = new long[2];
+            md = new ItemCoVisitMeta();
         }
         for (int k = 0; k < m.others.length; k++) {
             Double old = weights.get(m.others[k]);
             weights.put(m.others[k], (old == null ? 0 : old) + m.weights[k]);
             if (old == null) {
-                md[0]++;
+                md.entries++;
             }
         }
-        if (md[0] > 2L * maxNeighbours) {
+        if (md.entries > 2L * maxNeighbours) {
             // entries dropped by the state TTL were never subtracted from the count: recount the live ones
-            md[0] = 0;
+            md.entries = 0;
             for (String ignored : weights.keys()) {
-                md[0]++;
+                md.entries++;
             }
         }
-        if (md[0] > 2L * maxNeighbours) {
+        if (md.entries > 2L * maxNeighbours) {
             List<String> evict = Neighbours.weakest(weights.entries(), maxNeighbours);
             for (String id : evict) {
                 weights.remove(id);
             }
-            md[0] -= evict.size();
+            md.entries -= evict.size();
             evictions.inc(evict.size());
         }
         if (m.event != null) {
+            if (m.event.type.weight() > 0) {
+                md.popularityKey = DecayedScores.add(md.popularityKey, m.event.type.weight(), m.event.ts, halfLifeMs);
+            }
+            if (m.event.category != null) {
+                md.category = m.event.category;
+            }
             Neighbours.Ranked top = Neighbours.top(weights.entries(), maxNeighbours);
-            out.collect(new Touch(m.event, m.epoch, m.seq, top.ids(), top.weights()));
-            md[1]++;
+            Touch touch = new Touch(m.event, m.epoch, m.seq, top.ids(), top.weights());
+            touch.itemCategory = md.category;
+            touch.itemPopularity = md.popularityKey;
+            out.collect(touch);
+            md.version++;
             int n = Math.min(similarSize, top.ids().length);
-            StoreWrite similar = StoreWrite.list(StoreWrite.Kind.SIMILAR_ITEMS, m.item, md[1], m.event.ts,
+            StoreWrite similar = StoreWrite.list(StoreWrite.Kind.SIMILAR_ITEMS, m.item, md.version, m.event.ts,
                     redisTtlMs, java.util.Arrays.copyOf(top.ids(), n), java.util.Arrays.copyOf(top.weights(), n),
                     null);
             similar.ingestMs = m.event.ingestMs;

@@ -13,6 +13,9 @@ public class Touch {
     public long seq;
     public String[] neighbours;
     public double[] weights;
+    /** The item's category and decayed popularity key as the co-visitation stage knows them. */
+    public String itemCategory;
+    public double itemPopularity;
 
     public Touch() {}
 

@@ -61,6 +61,19 @@ public final class BaselineEvaluator {
     private final RankingMetrics popularMetrics;
     private final RankingMetrics covisitMetrics;
 
+    /** Told each target's rank under both baselines (0-based, -1 when absent), e.g. for rolling charts. */
+    @FunctionalInterface
+    public interface TargetListener {
+        void onTarget(long ts, int popularRank, int covisitRank);
+    }
+
+    private TargetListener listener = (ts, p, c) -> { };
+
+    public BaselineEvaluator onTarget(TargetListener listener) {
+        this.listener = listener;
+        return this;
+    }
+
     /** Lists of length {@code k}; metrics at {@code k} and 10. */
     public BaselineEvaluator(int k) {
         if (k < 1) {
@@ -86,8 +99,11 @@ public final class BaselineEvaluator {
         popular.beforeTest(protocol.events());
         if (target) {
             List<String> p = popular.recommend(user, k);
-            popularMetrics.add(p, item);
-            covisitMetrics.add(covisit.recommend(user, k, p), item);
+            int popularRank = p.indexOf(item);
+            int covisitRank = covisit.recommend(user, k, p).indexOf(item);
+            popularMetrics.addRank(popularRank);
+            covisitMetrics.addRank(covisitRank);
+            listener.onTarget(ts, popularRank, covisitRank);
         }
         double w = PrequentialProtocol.weight(type);
         popular.learn(user, item, w, ts);
@@ -126,7 +142,12 @@ public final class BaselineEvaluator {
 
     /** Evaluates a {@code *.events.jsonl.gz} (or plain {@code .jsonl}) file with lists of length {@code k}. */
     public static Result evaluate(Path file, int k) throws IOException {
-        BaselineEvaluator ev = new BaselineEvaluator(k);
+        return evaluate(file, k, (ts, p, c) -> { });
+    }
+
+    /** {@link #evaluate(Path, int)}, telling {@code listener} about every target. */
+    public static Result evaluate(Path file, int k, TargetListener listener) throws IOException {
+        BaselineEvaluator ev = new BaselineEvaluator(k).onTarget(listener);
         try (InputStream raw = Files.newInputStream(file);
              InputStream in = file.getFileName().toString().endsWith(".gz")
                      ? new GZIPInputStream(raw, 1 << 16) : raw;

@@ -3,50 +3,69 @@ package io.shoprank.job.ranking;
 import io.shoprank.job.JobConfig;
 import io.shoprank.job.StateTtl;
 import io.shoprank.job.covisit.Touch;
+import io.shoprank.job.eval.PrequentialOutcome;
+import io.shoprank.job.eval.RollingQuality;
 import io.shoprank.job.features.RecentItems;
-import io.shoprank.job.trending.TrendingList;
+import io.shoprank.job.trending.TrendingBoard;
 import io.shoprank.store.StoreWrite;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Set;
 
 /**
  * Keyed by user: applies the user's touches in sequence order, checks each against the list served so far
- * (test-then-train quality), and publishes the user's new top-K list. Trending lists arrive as broadcast
- * state (global under key "", categories under their id).
+ * (test-then-train quality), and publishes the user's new top-K list.
+ *
+ * <p>Fill items come from this subtask's own {@link TrendingBoard}, fed by the touches it sees: each touch
+ * carries its item's global decayed popularity and category from the co-visitation stage. At parallelism 1
+ * the board is the global one and the whole path is a chain of single FIFO channels, so a replay is
+ * deterministic; at parallelism p each board sees the items touched by 1/p of the users, with their global
+ * scores. (Global trending for Redis comes from the trending stage.)
  *
  * <p>Keyed state: a {@link UserRanking} (bounded, see the class) and a reorder buffer of touches that arrived
- * before an earlier one of the same user (at most {@link #MAX_PENDING}); TTL {@code stateTtl}.
- * Broadcast state: one trending list per category, bounded by the trending stage.
- * Metrics: {@code quality.targets}, {@code quality.hits} (item was in the served top-K),
- * {@code ranking.reordered}, {@code ranking.gaps}.
+ * before an earlier one of the same user (at most {@link #MAX_PENDING}); TTL {@code stateTtl}. Operator
+ * state: the board (global top {@code trendingSize}, {@code 2k} per category), union-redistributed on
+ * rescale and merged. Side output {@link #OUTCOMES}: one {@link PrequentialOutcome} per target.
+ * Metrics: {@code quality.targets}, {@code quality.hits}, rolling {@code quality.hr20}, {@code quality.mrr20},
+ * {@code quality.ndcg20} over the latest 10,000 targets, {@code ranking.reordered}, {@code ranking.gaps}.
  */
-public final class RecommendFunction extends KeyedBroadcastProcessFunction<String, Touch, TrendingList, StoreWrite> {
+public final class RecommendFunction extends KeyedProcessFunction<String, Touch, StoreWrite>
+        implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(RecommendFunction.class);
+
+    public static final OutputTag<PrequentialOutcome> OUTCOMES = new OutputTag<>("prequential-outcomes") {};
 
     public static final int MAX_PENDING = 1000;
     /** Delay between rebuilds of a list that could not be filled to K, and how many rebuilds at most. */
     static final long REFRESH_DELAY_MS = 500;
     static final int MAX_REFRESHES = 20;
-    public static final MapStateDescriptor<String, TrendingList> TRENDING =
-            new MapStateDescriptor<>("trending-lists", String.class, TrendingList.class);
+    static final int QUALITY_WINDOW = 10_000;
 
     private final JobConfig config;
     private transient ValueState<UserRanking> ranking;
     private transient MapState<Long, Touch> pending;
+    private transient TrendingBoard board;
+    private transient ListState<TrendingBoard.Entry> boardState;
+    private transient RollingQuality quality;
     private transient Counter targets;
     private transient Counter hits;
     private transient Counter reordered;
@@ -57,6 +76,21 @@ public final class RecommendFunction extends KeyedBroadcastProcessFunction<Strin
     }
 
     @Override
+    public void initializeState(FunctionInitializationContext ctx) throws Exception {
+        board = new TrendingBoard(config.trendingSize, 2 * config.k);
+        boardState = ctx.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>("popular-board", TrendingBoard.Entry.class));
+        if (ctx.isRestored()) {
+            board.restore(boardState.get()); // after a rescale: every old board, merged
+        }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
+        boardState.update(new ArrayList<>(board.entries()));
+    }
+
+    @Override
     public void open(OpenContext ctx) {
         ValueStateDescriptor<UserRanking> r = new ValueStateDescriptor<>("user-ranking", UserRanking.class);
         r.enableTimeToLive(StateTtl.of(config.stateTtl));
@@ -64,16 +98,20 @@ public final class RecommendFunction extends KeyedBroadcastProcessFunction<Strin
         MapStateDescriptor<Long, Touch> p = new MapStateDescriptor<>("pending-touches", Long.class, Touch.class);
         p.enableTimeToLive(StateTtl.of(config.stateTtl));
         pending = getRuntimeContext().getMapState(p);
-        var quality = getRuntimeContext().getMetricGroup().addGroup("quality");
-        targets = quality.counter("targets");
-        hits = quality.counter("hits");
-        var rank = getRuntimeContext().getMetricGroup().addGroup("ranking");
+        quality = new RollingQuality(20, QUALITY_WINDOW);
+        MetricGroup q = getRuntimeContext().getMetricGroup().addGroup("quality");
+        targets = q.counter("targets");
+        hits = q.counter("hits");
+        q.gauge("hr20", quality::hitRate);
+        q.gauge("mrr20", quality::mrr);
+        q.gauge("ndcg20", quality::ndcg);
+        MetricGroup rank = getRuntimeContext().getMetricGroup().addGroup("ranking");
         reordered = rank.counter("reordered");
         gaps = rank.counter("gaps");
     }
 
     @Override
-    public void processElement(Touch t, ReadOnlyContext ctx, Collector<StoreWrite> out) throws Exception {
+    public void processElement(Touch t, Context ctx, Collector<StoreWrite> out) throws Exception {
         UserRanking u = ranking.value();
         if (u == null || t.epoch > u.epoch) {
             u = new UserRanking(); // first event, or the user's upstream sequence restarted after its TTL
@@ -102,80 +140,81 @@ public final class RecommendFunction extends KeyedBroadcastProcessFunction<Strin
         ranking.update(u);
     }
 
-    private void apply(UserRanking u, Touch t, ReadOnlyContext ctx, Collector<StoreWrite> out) throws Exception {
-        checkServed(u, t.event.item);
+    private void apply(UserRanking u, Touch t, Context ctx, Collector<StoreWrite> out) {
+        checkServed(u, t, ctx);
         u.learn(t, config.seedItems, config.maxSeenItems);
-        publish(u, t.event.user, t.event.ingestMs, ctx.getBroadcastState(TRENDING), out);
-        if (u.served.length < config.k) {
+        board.update(t.event.item, t.itemCategory, t.itemPopularity, t.event.ts);
+        RankedList list = publish(u, t.event.user, t.event.ingestMs, out);
+        u.served = list.items();
+        if (list.items().length < config.k) {
             ctx.timerService().registerProcessingTimeTimer(
                     ctx.timerService().currentProcessingTime() + REFRESH_DELAY_MS);
         }
     }
 
     /**
-     * A list came out short (no trending list to fill it from yet, typically right after a fresh start):
-     * rebuild it with the trending lists known now, a few times at most, until it is full.
+     * A list came out short (no popular items to fill it from yet, right after a fresh start): rebuild it
+     * with what the board knows now, a few times at most, until it is full. A rebuild goes to Redis only:
+     * the served list that the next event is checked against stays the one built at the user's last event,
+     * so a replay's quality figures do not depend on timer timing.
      */
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<StoreWrite> out) throws Exception {
         UserRanking u = ranking.value();
-        if (u == null || u.served.length >= config.k || u.refreshes >= MAX_REFRESHES) {
+        if (u == null || u.published >= config.k || u.refreshes >= MAX_REFRESHES) {
             return;
         }
         u.refreshes++;
-        publish(u, ctx.getCurrentKey(), 0, ctx.getBroadcastState(TRENDING), out);
+        publish(u, ctx.getCurrentKey(), 0, out);
         ranking.update(u);
-        if (u.served.length < config.k) {
+        if (u.published < config.k) {
             ctx.timerService().registerProcessingTimeTimer(timestamp + REFRESH_DELAY_MS);
         }
     }
 
-    private void publish(UserRanking u, String user, long ingestMs,
-                         ReadOnlyBroadcastState<String, TrendingList> trending, Collector<StoreWrite> out) {
+    private RankedList publish(UserRanking u, String user, long ingestMs, Collector<StoreWrite> out) {
         Set<String> excluded = new HashSet<>();
         for (String s : config.exclude == JobConfig.Exclude.BOUGHT ? u.bought : u.seen) {
             excluded.add(s);
         }
-        RankedList list = CandidateRanker.rank(u.seeds, excluded, u.categories.top(3), c -> {
-            try {
-                return trending.get(c);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, config.k);
-        u.served = list.items();
+        double halfLifeMs = config.trendingHalfLife.toMillis();
+        RankedList list = CandidateRanker.rank(u.seeds, excluded, u.categories.top(3),
+                c -> board.list(c, u.lastTs, halfLifeMs, 0), config.k);
+        u.published = list.items().length;
         StoreWrite w = StoreWrite.list(StoreWrite.Kind.RECOMMENDATIONS, user, u.version(), u.lastTs,
                 config.redisTtl.toMillis(), list.items(), list.scores(), list.reasons());
         w.ingestMs = ingestMs;
         out.collect(w);
+        return list;
     }
 
     /** Test-then-train: an item new to a returning user is a target; a hit when the served list had it. */
-    private void checkServed(UserRanking u, String item) {
+    private void checkServed(UserRanking u, Touch t, Context ctx) {
+        String item = t.event.item;
         if (u.nextSeq == 0 || RecentItems.contains(u.seen, item)) {
             return;
         }
+        int rank = -1;
+        for (int i = 0; i < u.served.length; i++) {
+            if (u.served[i].equals(item)) {
+                rank = i;
+                break;
+            }
+        }
         targets.inc();
-        if (RecentItems.contains(u.served, item)) {
+        if (rank >= 0) {
             hits.inc();
         }
+        quality.add(rank);
+        ctx.output(OUTCOMES, new PrequentialOutcome(t.event.user, item, t.event.ts, rank, u.nextSeq));
     }
 
     /** A missing sequence number never arrived (should not happen): log it and go on from the next one held. */
-    private void skipGap(UserRanking u, ReadOnlyContext ctx) throws Exception {
+    private void skipGap(UserRanking u, Context ctx) throws Exception {
         long min = Long.MAX_VALUE;
         for (Long s : pending.keys()) min = Math.min(min, s);
         LOG.warn("user {}: touches {}..{} never arrived; skipping ahead", ctx.getCurrentKey(), u.nextSeq, min - 1);
         gaps.inc();
         u.nextSeq = min;
-    }
-
-    @Override
-    public void processBroadcastElement(TrendingList l, Context ctx, Collector<StoreWrite> out) throws Exception {
-        BroadcastState<String, TrendingList> state = ctx.getBroadcastState(TRENDING);
-        TrendingList old = state.get(l.category);
-        if (old == null || old.version < l.version) {
-            state.put(l.category, l);
-        }
     }
 }

@@ -23,6 +23,8 @@ public class UserRanking {
     public String[] served = RecentItems.empty();
     /** Event time of the latest event applied. */
     public long lastTs;
+    /** Length of the list last published (a rebuild may publish a fuller one than {@link #served}). */
+    public int published;
     /** Touches held in the reorder buffer. */
     public int pending;
     /** Rebuilds of the list since the latest event (see RecommendFunction#onTimer). */

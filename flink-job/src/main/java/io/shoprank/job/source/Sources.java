@@ -12,7 +12,8 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
  * The job's inputs: behaviour events and catalog records, from replay files or Kafka topics, already parsed
- * and with event-time watermarks, unioned into one stream of {@link ParsedRecord}s.
+ * and with event-time watermarks, unioned into one stream of {@link ParsedRecord}s. A replay file can be paced
+ * ({@code --speedup}, {@code --rate}) and repeated ({@code --repeat}); see {@link JsonLinesFormat}.
  */
 public final class Sources {
     private Sources() {}
@@ -27,19 +28,22 @@ public final class Sources {
             items = env.fromSource(kafka(config, config.itemsTopic), EventTimeWatermarks.forCatalog(),
                     "kafka:" + config.itemsTopic).uid("source-items");
         } else {
-            events = env.fromSource(file(config.eventsPath, "events", config.speedup), eventWatermarks,
+            events = env.fromSource(file(config.eventsPath,
+                            new JsonLinesFormat("events", config.speedup, config.rate, config.repeat)), eventWatermarks,
                     "replay:" + new java.io.File(config.eventsPath).getName()).uid("source-events");
             if (config.itemsPath != null) {
-                items = env.fromSource(file(config.itemsPath, "items", 0), EventTimeWatermarks.forCatalog(),
+                // the catalog is repeated with the events (its item ids get the same pass suffixes), never paced
+                items = env.fromSource(file(config.itemsPath, new JsonLinesFormat("items", 0, 0, config.repeat)),
+                        EventTimeWatermarks.forCatalog(),
                         "replay:" + new java.io.File(config.itemsPath).getName()).uid("source-items");
             }
         }
         return items == null ? events : events.union(items);
     }
 
-    private static FileSource<ParsedRecord> file(String path, String origin, double speedup) {
+    private static FileSource<ParsedRecord> file(String path, JsonLinesFormat format) {
         Path p = path.contains("://") ? new Path(path) : new Path(new java.io.File(path).getAbsoluteFile().toURI());
-        return FileSource.forRecordStreamFormat(new JsonLinesFormat(origin, speedup), p).build();
+        return FileSource.forBulkFileFormat(format, p).build();
     }
 
     private static KafkaSource<ParsedRecord> kafka(JobConfig config, String topic) {

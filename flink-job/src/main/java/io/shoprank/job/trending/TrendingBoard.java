@@ -9,18 +9,20 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * The global and per-category trending rankings, from items' decayed popularity keys. Tracks about
- * {@code maxTracked} items: on overflow it keeps only the items that are in the global top or in their
- * category's top (an evicted item comes back with its next update, which carries its exact score). When
- * those tops alone exceed {@code maxTracked} (very many categories), the bound becomes twice what they
- * hold, so pruning stays amortised.
+ * The global and per-category trending tops, from items' decayed popularity keys ({@link DecayedScores}).
+ *
+ * <p>It holds only the tops: the best {@code size} items overall and the best {@code categorySize} of each
+ * category. That is exact because an item's key never decreases (decay is built into the key) and every
+ * update carries the item's whole key: an item outside a top can only enter it through an update of its own.
+ * Size: {@code size + categories x categorySize} entries.
  */
 public final class TrendingBoard {
-    /** One tracked item (also the checkpointed form). */
+    /** One item in a top (also the checkpointed form). */
     public static class Entry {
         public String item;
         public String category;
@@ -43,64 +45,97 @@ public final class TrendingBoard {
 
     private final int size;
     private final int categorySize;
-    private final int maxTracked;
-    private final Map<String, Entry> items = new HashMap<>();
-    /** The same entries by category, so a category's list never needs a scan of the whole board. */
-    private final Map<String, Map<String, Entry>> byCategory = new HashMap<>();
+    private final Top global;
+    private final Map<String, Top> categories = new HashMap<>();
+    /** The category top each item is held in. */
+    private final Map<String, String> categoryOf = new HashMap<>();
     private final Set<String> dirtyCategories = new HashSet<>();
     private boolean dirty;
-    private int pruneAt;
 
-    public TrendingBoard(int size, int maxTracked) {
-        this(size, size, maxTracked);
-    }
-
-    /**
-     * @param size         length of the global list
-     * @param categorySize length of each category's list
-     * @param maxTracked   soft bound on the items tracked
-     */
-    public TrendingBoard(int size, int categorySize, int maxTracked) {
+    public TrendingBoard(int size, int categorySize) {
         this.size = size;
         this.categorySize = categorySize;
-        this.maxTracked = maxTracked;
-        this.pruneAt = maxTracked;
+        this.global = new Top(size);
+    }
+
+    /** A bounded top, best first, with its members by id. */
+    private static final class Top {
+        final int capacity;
+        final TreeSet<Entry> ranked = new TreeSet<>(BEST_FIRST);
+        final Map<String, Entry> byItem = new HashMap<>();
+        /** The item the last offer pushed out, if any. */
+        String evicted;
+
+        Top(int capacity) {
+            this.capacity = capacity;
+        }
+
+        /** Offers the item's new entry; true when the top changed. */
+        boolean offer(Entry e) {
+            evicted = null;
+            Entry old = byItem.get(e.item);
+            if (old != null) {
+                if (old.key > e.key || (old.key == e.key && Objects.equals(old.category, e.category))) {
+                    return false; // a stale or repeated update
+                }
+                ranked.remove(old);
+            } else if (ranked.size() >= capacity && BEST_FIRST.compare(e, ranked.last()) > 0) {
+                return false;
+            }
+            ranked.add(e);
+            byItem.put(e.item, e);
+            if (ranked.size() > capacity) {
+                evicted = ranked.pollLast().item;
+                byItem.remove(evicted);
+            }
+            return true;
+        }
+
+        boolean remove(String item) {
+            Entry old = byItem.remove(item);
+            return old != null && ranked.remove(old);
+        }
     }
 
     public void update(String item, String category, double key, long ts) {
-        put(new Entry(item, category, key, ts));
-        dirty = true;
-        if (items.size() > pruneAt) {
-            prune();
-            // the per-category tops alone may exceed maxTracked: never prune again before the board doubles
-            pruneAt = Math.max(maxTracked, 2 * items.size());
+        Entry e = new Entry(item, category, key, ts);
+        boolean changed = global.offer(e);
+        String oldCategory = categoryOf.get(item);
+        if (oldCategory != null && !oldCategory.equals(category)) {
+            categories.get(oldCategory).remove(item);
+            categoryOf.remove(item);
+            dirtyCategories.add(oldCategory);
+            changed = true;
         }
-    }
-
-    private void put(Entry e) {
-        Entry old = items.put(e.item, e);
-        if (old != null && old.category != null && !old.category.equals(e.category)) {
-            dirtyCategories.add(old.category);
-            removeFromCategory(old);
-        }
-        if (e.category != null) {
-            dirtyCategories.add(e.category);
-            byCategory.computeIfAbsent(e.category, c -> new HashMap<>()).put(e.item, e);
-        }
-    }
-
-    private void removeFromCategory(Entry e) {
-        Map<String, Entry> members = byCategory.get(e.category);
-        if (members != null) {
-            members.remove(e.item);
-            if (members.isEmpty()) {
-                byCategory.remove(e.category);
+        if (category != null) {
+            Top top = categories.computeIfAbsent(category, c -> new Top(categorySize));
+            if (top.offer(e)) {
+                categoryOf.put(item, category);
+                if (top.evicted != null) {
+                    categoryOf.remove(top.evicted);
+                }
+                dirtyCategories.add(category);
+                changed = true;
             }
         }
+        dirty |= changed;
     }
 
     public boolean isDirty() {
         return dirty;
+    }
+
+    /** The global list (global when {@code category} is "" or null) or a category's, scored at {@code now}. */
+    public TrendingList list(String category, long now, double halfLifeMs, long version) {
+        Top top = category == null || category.isEmpty() ? global : categories.get(category);
+        List<Entry> best = top == null ? List.of() : new ArrayList<>(top.ranked);
+        String[] ids = new String[best.size()];
+        double[] scores = new double[best.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = best.get(i).item;
+            scores[i] = DecayedScores.valueAt(best.get(i).key, now, halfLifeMs);
+        }
+        return new TrendingList(category == null ? TrendingList.GLOBAL : category, ids, scores, version, now);
     }
 
     /** The global list and the lists of the categories changed since the last call, scored at {@code now}. */
@@ -109,81 +144,52 @@ public final class TrendingBoard {
         if (!dirty) {
             return out;
         }
-        out.add(list(TrendingList.GLOBAL, top(items.values(), size), now, halfLifeMs, version));
-        List<String> categories = new ArrayList<>(dirtyCategories);
-        categories.sort(null);
-        for (String c : categories) {
-            Map<String, Entry> members = byCategory.getOrDefault(c, Map.of());
-            out.add(list(c, top(members.values(), categorySize), now, halfLifeMs, version));
+        out.add(list(TrendingList.GLOBAL, now, halfLifeMs, version));
+        List<String> changed = new ArrayList<>(dirtyCategories);
+        changed.sort(null);
+        for (String c : changed) {
+            out.add(list(c, now, halfLifeMs, version));
         }
         dirtyCategories.clear();
         dirty = false;
         return out;
     }
 
-    /** The best {@code n} entries, best first: a bounded heap, O(m log n) rather than sorting all m. */
-    static List<Entry> top(Collection<Entry> entries, int n) {
-        PriorityQueue<Entry> heap = new PriorityQueue<>(n + 1, BEST_FIRST.reversed());
-        for (Entry e : entries) {
-            if (heap.size() < n) {
-                heap.add(e);
-            } else if (BEST_FIRST.compare(e, heap.peek()) < 0) {
-                heap.poll();
-                heap.add(e);
-            }
-        }
-        List<Entry> best = new ArrayList<>(heap);
-        best.sort(BEST_FIRST);
-        return best;
-    }
-
-    private static TrendingList list(String category, List<Entry> best, long now, double halfLifeMs, long version) {
-        String[] ids = new String[best.size()];
-        double[] scores = new double[best.size()];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = best.get(i).item;
-            scores[i] = DecayedScores.valueAt(best.get(i).key, now, halfLifeMs);
-        }
-        return new TrendingList(category, ids, scores, version, now);
-    }
-
-    /** Keeps the global top and every category's top; drops the rest (they come back with their next update). */
-    private void prune() {
-        Set<String> keep = new HashSet<>();
-        for (Entry e : top(items.values(), size)) {
-            keep.add(e.item);
-        }
-        for (Map<String, Entry> members : byCategory.values()) {
-            for (Entry e : top(members.values(), categorySize)) {
-                keep.add(e.item);
-            }
-        }
-        List<Entry> drop = new ArrayList<>();
-        for (Entry e : items.values()) {
-            if (!keep.contains(e.item)) drop.add(e);
-        }
-        for (Entry e : drop) {
-            items.remove(e.item);
-            if (e.category != null) removeFromCategory(e);
-        }
-    }
-
+    /** Every entry of every top (the checkpointed form); an item may appear twice (global and category). */
     public Collection<Entry> entries() {
-        return items.values();
+        List<Entry> all = new ArrayList<>(global.ranked);
+        for (Top t : categories.values()) {
+            all.addAll(t.ranked);
+        }
+        return all;
     }
 
     /**
-     * Restores checkpointed entries and marks everything changed: updates taken in before the checkpoint may
-     * not have been drained yet, and they are not replayed, so the next drain republishes every list.
+     * Restores checkpointed entries (several boards' entries may be merged: the best key per item wins) and
+     * marks everything changed: updates taken in before the checkpoint may not have been published yet.
      */
     public void restore(Iterable<Entry> entries) {
         for (Entry e : entries) {
-            put(e);
-            dirty = true;
+            update(e.item, e.category, e.key, e.ts);
         }
+        dirtyCategories.addAll(categories.keySet());
+        dirty = !global.ranked.isEmpty() || !categories.isEmpty();
     }
 
+    /** Entries held, over all tops. */
     public int tracked() {
-        return items.size();
+        int n = global.ranked.size();
+        for (Top t : categories.values()) {
+            n += t.ranked.size();
+        }
+        return n;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public int categorySize() {
+        return categorySize;
     }
 }

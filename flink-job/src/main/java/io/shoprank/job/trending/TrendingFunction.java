@@ -17,8 +17,8 @@ import java.time.Duration;
  * popularity into global and per-category trending lists, emitted at most every {@code emitInterval} of
  * wall-clock time and once more at the end of a bounded input.
  *
- * <p>State: the {@link TrendingBoard} lives on the heap (bounded by {@code maxTracked} items) and is
- * checkpointed as operator list state, with the list version counter. Metric: {@code trending.tracked}.
+ * <p>State: the {@link TrendingBoard} lives on the heap (bounded: the global top and each category's top)
+ * and is checkpointed as operator list state, with the list version counter. Metric: {@code trending.tracked}.
  */
 public final class TrendingFunction extends KeyedProcessFunction<Byte, ItemScore, TrendingList>
         implements CheckpointedFunction {
@@ -29,7 +29,6 @@ public final class TrendingFunction extends KeyedProcessFunction<Byte, ItemScore
 
     private final int size;
     private final int categorySize;
-    private final int maxTracked;
     private final long emitIntervalMs;
     private final double halfLifeMs;
 
@@ -41,17 +40,16 @@ public final class TrendingFunction extends KeyedProcessFunction<Byte, ItemScore
     private transient long lastEmitMs;
     private transient boolean timerPending;
 
-    public TrendingFunction(int size, int categorySize, int maxTracked, Duration emitInterval, Duration halfLife) {
+    public TrendingFunction(int size, int categorySize, Duration emitInterval, Duration halfLife) {
         this.size = size;
         this.categorySize = categorySize;
-        this.maxTracked = maxTracked;
         this.emitIntervalMs = emitInterval.toMillis();
         this.halfLifeMs = halfLife.toMillis();
     }
 
     @Override
     public void initializeState(FunctionInitializationContext ctx) throws Exception {
-        board = new TrendingBoard(size, categorySize, maxTracked);
+        board = new TrendingBoard(size, categorySize);
         boardState = ctx.getOperatorStateStore().getListState(
                 new ListStateDescriptor<>("trending-board", TrendingBoard.Entry.class));
         versionState = ctx.getOperatorStateStore().getListState(

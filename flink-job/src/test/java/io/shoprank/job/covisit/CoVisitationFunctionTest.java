@@ -38,7 +38,7 @@ class CoVisitationFunctionTest {
 
     private void open(int maxNeighbours, int similarSize) throws Exception {
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new CoVisitationFunction(maxNeighbours, similarSize, STATE_TTL, REDIS_TTL)),
+                new KeyedProcessOperator<>(new CoVisitationFunction(maxNeighbours, similarSize, STATE_TTL, REDIS_TTL, Duration.ofHours(6))),
                 m -> m.item, Types.STRING);
         ((SerializerConfigImpl) harness.getExecutionConfig().getSerializerConfig()).setGenericTypes(false);
         harness.open();

@@ -39,7 +39,7 @@ class TrendingFunctionTest {
     private static KeyedOneInputStreamOperatorTestHarness<Byte, ItemScore, TrendingList> newHarness() throws Exception {
         KeyedOneInputStreamOperatorTestHarness<Byte, ItemScore, TrendingList> h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new TrendingFunction(2, 2, 1_000, EMIT_INTERVAL, HALF_LIFE)),
+                        new KeyedProcessOperator<>(new TrendingFunction(2, 2, EMIT_INTERVAL, HALF_LIFE)),
                         s -> (byte) 0, Types.BYTE, 1, 1, 0);
         ((SerializerConfigImpl) h.getExecutionConfig().getSerializerConfig()).setGenericTypes(false);
         return h;

@@ -1,0 +1,17 @@
+package io.shoprank.job.covisit;
+
+import io.shoprank.job.features.DecayedScores;
+
+/** Per-item bookkeeping of the co-visitation stage (Flink POJO). */
+public class ItemCoVisitMeta {
+    /** Entries in the item's neighbour table. */
+    public long entries;
+    /** Version of the item's similar-items list. */
+    public long version;
+    /** The item's decayed popularity ({@link DecayedScores} key), carried on touches to the ranking stage. */
+    public double popularityKey = DecayedScores.EMPTY;
+    /** The item's category as last seen on an event. */
+    public String category;
+
+    public ItemCoVisitMeta() {}
+}
