@@ -98,9 +98,16 @@ public final class TrendingBoard {
     }
 
     public void update(String item, String category, double key, long ts) {
+        String oldCategory = categoryOf.get(item);
+        Entry held = global.byItem.get(item);
+        if (held == null && oldCategory != null) {
+            held = categories.get(oldCategory).byItem.get(item);
+        }
+        if (held != null && held.key > key) {
+            return; // stale (delivered late, or an older board's entry on restore): must not move the item either
+        }
         Entry e = new Entry(item, category, key, ts);
         boolean changed = global.offer(e);
-        String oldCategory = categoryOf.get(item);
         if (oldCategory != null && !oldCategory.equals(category)) {
             categories.get(oldCategory).remove(item);
             categoryOf.remove(item);

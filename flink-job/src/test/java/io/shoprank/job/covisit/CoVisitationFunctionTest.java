@@ -2,10 +2,12 @@ package io.shoprank.job.covisit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shoprank.job.events.Event;
 import io.shoprank.job.events.EventType;
+import io.shoprank.job.features.DecayedScores;
 import io.shoprank.store.StoreWrite;
 
 import java.time.Duration;
@@ -20,7 +22,10 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The item-keyed co-visitation stage: pair accumulation, touches, similar items, eviction and TTL. */
+/**
+ * The item-keyed co-visitation stage: pair accumulation, touches (with the item's popularity and category),
+ * similar items, eviction and TTL.
+ */
 class CoVisitationFunctionTest {
 
     private static final long T0 = 1_700_000_000_000L;
@@ -28,6 +33,8 @@ class CoVisitationFunctionTest {
     private static final long TTL_MS = STATE_TTL.toMillis();
     private static final Duration REDIS_TTL = Duration.ofDays(7);
     private static final double EPS = 1e-12;
+    private static final Duration HALF_LIFE = Duration.ofHours(6);
+    private static final double HALF_LIFE_MS = HALF_LIFE.toMillis();
 
     private KeyedOneInputStreamOperatorTestHarness<String, CoVisitMessage, Touch> harness;
 
@@ -38,7 +45,8 @@ class CoVisitationFunctionTest {
 
     private void open(int maxNeighbours, int similarSize) throws Exception {
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new CoVisitationFunction(maxNeighbours, similarSize, STATE_TTL, REDIS_TTL, Duration.ofHours(6))),
+                new KeyedProcessOperator<>(new CoVisitationFunction(maxNeighbours, similarSize, STATE_TTL, REDIS_TTL,
+                        HALF_LIFE)),
                 m -> m.item, Types.STRING);
         ((SerializerConfigImpl) harness.getExecutionConfig().getSerializerConfig()).setGenericTypes(false);
         harness.open();
@@ -187,6 +195,78 @@ class CoVisitationFunctionTest {
         assertEquals(1, similar().get(2).version);
     }
 
+    @Test
+    void touchCarriesTheItemsPopularityAndCategory() throws Exception {
+        open(5, 5);
+
+        touch(event(EventType.VIEW, "u1", "i1", "shoes", T0), 0, 0, new String[0], new double[0]);
+
+        Touch t = harness.extractOutputValues().get(0);
+        assertEquals("shoes", t.itemCategory);
+        // a first view: worth 1 at its own time, so the key is log2(1) + T0 / halfLife
+        assertEquals(T0 / HALF_LIFE_MS, t.itemPopularity, EPS);
+        assertEquals(1.0, DecayedScores.valueAt(t.itemPopularity, T0, HALF_LIFE_MS), EPS);
+    }
+
+    @Test
+    void popularityAccumulatesWithDecayAndEventWeights() throws Exception {
+        open(5, 5);
+        long oneHalfLife = HALF_LIFE.toMillis();
+        touch(event(EventType.VIEW, "u1", "i1", "shoes", T0), 0, 0, new String[0], new double[0]);
+
+        // a purchase (weight 4) one half-life later, from an event without a category
+        touch(event(EventType.PURCHASE, "u2", "i1", null, T0 + oneHalfLife), 0, 0, new String[0], new double[0]);
+
+        Touch t = harness.extractOutputValues().get(1);
+        assertEquals("shoes", t.itemCategory, "the category last seen is kept");
+        assertEquals(1.0 / 2 + 4, DecayedScores.valueAt(t.itemPopularity, T0 + oneHalfLife, HALF_LIFE_MS), 1e-9);
+        assertEquals(4.5 / 2, DecayedScores.valueAt(t.itemPopularity, T0 + 2 * oneHalfLife, HALF_LIFE_MS), 1e-9);
+        assertTrue(t.itemPopularity > harness.extractOutputValues().get(0).itemPopularity, "keys never decrease");
+    }
+
+    @Test
+    void aNewCategoryReplacesTheOldOne() throws Exception {
+        open(5, 5);
+        touch(event(EventType.VIEW, "u1", "i1", "shoes", T0), 0, 0, new String[0], new double[0]);
+
+        touch(event(EventType.VIEW, "u1", "i1", "boots", T0), 0, 1, new String[0], new double[0]);
+
+        Touch t = harness.extractOutputValues().get(1);
+        assertEquals("boots", t.itemCategory);
+        assertEquals(2.0, DecayedScores.valueAt(t.itemPopularity, T0, HALF_LIFE_MS), 1e-9);
+    }
+
+    @Test
+    void popularityIsPerItemAndPairUpdatesDoNotCount() throws Exception {
+        open(5, 5);
+        touch(event(EventType.CART, "u1", "i1", "c1", T0), 0, 0, new String[0], new double[0]);
+        pairs("i2", "i1", 5.0);
+        pairs("i2", "i3", 5.0);
+
+        touch(event(EventType.FAV, "u1", "i2", null, T0), 0, 1, new String[0], new double[0]);
+
+        List<Touch> out = harness.extractOutputValues();
+        assertEquals(3.0, DecayedScores.valueAt(out.get(0).itemPopularity, T0, HALF_LIFE_MS), 1e-9);
+        Touch t = out.get(1);
+        assertEquals(2.0, DecayedScores.valueAt(t.itemPopularity, T0, HALF_LIFE_MS), 1e-9, "i2's fav only");
+        assertNull(t.itemCategory, "i2 never came with a category");
+    }
+
+    @Test
+    void expiredItemForgetsItsPopularityAndCategory() throws Exception {
+        open(5, 5);
+        harness.setStateTtlProcessingTime(0);
+        touch(event(EventType.PURCHASE, "u1", "i1", "shoes", T0), 0, 0, new String[0], new double[0]);
+
+        harness.setStateTtlProcessingTime(TTL_MS);
+        touch(event(EventType.VIEW, "u1", "i1", null, T0 + 1), 0, 1, new String[0], new double[0]);
+
+        Touch t = harness.extractOutputValues().get(1);
+        assertNull(t.itemCategory);
+        assertEquals(1.0, DecayedScores.valueAt(t.itemPopularity, T0 + 1, HALF_LIFE_MS), 1e-9,
+                "starts over: the purchase is forgotten");
+    }
+
     private void pairs(String item, String other, double weight) throws Exception {
         harness.processElement(CoVisitMessage.pairs(item, new String[] {other}, new double[] {weight}), T0);
     }
@@ -198,6 +278,10 @@ class CoVisitationFunctionTest {
     private List<StoreWrite> similar() {
         var side = harness.getSideOutput(CoVisitationFunction.SIMILAR);
         return side == null ? List.of() : side.stream().map(StreamRecord::getValue).collect(Collectors.toList());
+    }
+
+    private static Event event(EventType type, String user, String item, String category, long ts) {
+        return new Event(ts, type, user, item, category);
     }
 
     private static Event view(String user, String item, long ts, long ingestMs) {

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -123,44 +125,177 @@ class TrendingBoardTest {
     }
 
     @Test
-    void overflowPrunesToTheGlobalTopAndEachCategoryTop() {
-        TrendingBoard b = new TrendingBoard(1, 3);
+    void aFullTopEvictsItsWeakestEntry() {
+        TrendingBoard b = new TrendingBoard(2, 2);
         b.update("a", "c1", 1, 0);
         b.update("b", "c1", 2, 0);
-        b.update("c", "c2", 3, 0);
-        assertEquals(3, b.tracked());
+        assertEquals(4, b.tracked(), "a and b, in the global top and in c1's");
 
-        b.update("d", "c2", 4, 0); // 4 > 3 tracked: keep d (global and c2 top) and b (c1 top)
+        b.update("c", "c1", 3, 0);
 
-        assertEquals(Set.of("b", "d"), b.entries().stream().map(e -> e.item).collect(Collectors.toSet()));
+        assertEquals(4, b.tracked(), "a left both tops");
+        assertEquals(Set.of("b", "c"), items(b.entries()));
         List<TrendingList> lists = b.drain(0, HALF_LIFE, 1);
-        assertArrayEquals(new String[] {"d"}, lists.get(0).items);
-        assertArrayEquals(new String[] {"b"}, lists.get(1).items);
-        assertArrayEquals(new String[] {"d"}, lists.get(2).items);
+        assertArrayEquals(new String[] {"c", "b"}, lists.get(0).items);
+        assertArrayEquals(new double[] {8, 4}, lists.get(0).scores, EPS);
+        assertArrayEquals(new String[] {"c", "b"}, lists.get(1).items);
     }
 
     @Test
-    void pruneKeepsUncategorisedItemsOnlyInTheGlobalTop() {
+    void anItemBelowAFullTopChangesNothing() {
+        TrendingBoard b = new TrendingBoard(2, 2);
+        b.update("b", "c1", 2, 0);
+        b.update("c", "c1", 3, 0);
+        b.drain(0, HALF_LIFE, 1);
+
+        b.update("a", "c1", 1, 0);
+
+        assertFalse(b.isDirty(), "neither top took a");
+        assertTrue(b.drain(0, HALF_LIFE, 2).isEmpty());
+        assertEquals(4, b.tracked());
+    }
+
+    @Test
+    void aStaleUpdateIsIgnored() {
+        TrendingBoard b = new TrendingBoard(2, 2);
+        b.update("a", "c1", 5, 0);
+        b.update("b", "c1", 4, 0);
+        b.drain(0, HALF_LIFE, 1);
+
+        b.update("a", "c1", 3, 0); // an older key of a, delivered late
+
+        assertFalse(b.isDirty());
+        TrendingList global = b.list(TrendingList.GLOBAL, 0, HALF_LIFE, 2);
+        assertArrayEquals(new String[] {"a", "b"}, global.items);
+        assertArrayEquals(new double[] {32, 16}, global.scores, EPS, "a keeps its newer key");
+        assertArrayEquals(new String[] {"a", "b"}, b.list("c1", 0, HALF_LIFE, 2).items);
+    }
+
+    @Test
+    void aStaleUpdateDoesNotMoveTheItemToItsOldCategory() {
+        TrendingBoard b = new TrendingBoard(2, 2);
+        b.update("a", "c1", 3, 0);
+        b.update("a", "c2", 5, 0); // a moved to c2
+        b.drain(0, HALF_LIFE, 1);
+
+        b.update("a", "c1", 4, 0); // older than the move, delivered late
+
+        assertFalse(b.isDirty());
+        assertEquals(0, b.list("c1", 0, HALF_LIFE, 2).items.length);
+        TrendingList c2 = b.list("c2", 0, HALF_LIFE, 2);
+        assertArrayEquals(new String[] {"a"}, c2.items);
+        assertArrayEquals(new double[] {32}, c2.scores, EPS);
+        assertEquals("c2", b.entries().iterator().next().category);
+    }
+
+    @Test
+    void anEvictedItemComesBackWithAHigherKey() {
+        TrendingBoard b = new TrendingBoard(2, 2);
+        b.update("a", "c1", 1, 0);
+        b.update("b", "c1", 2, 0);
+        b.update("c", "c1", 3, 0); // a evicted from both tops
+        b.drain(0, HALF_LIFE, 1);
+
+        b.update("a", "c1", 4, 0);
+
+        List<TrendingList> lists = b.drain(0, HALF_LIFE, 2);
+        assertEquals(List.of("", "c1"), categories(lists));
+        assertArrayEquals(new String[] {"a", "c"}, lists.get(0).items, "b is out now");
+        assertArrayEquals(new double[] {16, 8}, lists.get(0).scores, EPS);
+        assertArrayEquals(new String[] {"a", "c"}, lists.get(1).items);
+        assertEquals(Set.of("a", "c"), items(b.entries()));
+    }
+
+    @Test
+    void anItemOutsideTheGlobalTopChangingCategoryLeavesItsOldCategory() {
         TrendingBoard b = new TrendingBoard(1, 2);
+        b.update("x", "c1", 5, 0);
+        b.update("a", "c1", 1, 0); // in c1's top only
+        b.drain(0, HALF_LIFE, 1);
+
+        b.update("a", "c2", 2, 0);
+
+        List<TrendingList> lists = b.drain(0, HALF_LIFE, 2);
+        assertEquals(List.of("", "c1", "c2"), categories(lists));
+        assertArrayEquals(new String[] {"x"}, lists.get(0).items, "a is still below the global top");
+        assertArrayEquals(new String[] {"x"}, lists.get(1).items);
+        assertArrayEquals(new String[] {"a"}, lists.get(2).items);
+        assertArrayEquals(new double[] {4}, lists.get(2).scores, EPS);
+        assertEquals(3, b.tracked(), "x twice, a once");
+    }
+
+    @Test
+    void anItemChangingCategoryLeavesItsOldCategoryEvenWhenTheNewOneIsFull() {
+        TrendingBoard b = new TrendingBoard(1, 1);
+        b.update("x", "c2", 9, 0);
+        b.update("a", "c1", 1, 0);
+        b.drain(0, HALF_LIFE, 1);
+
+        b.update("a", "c2", 2, 0); // c2's top is x
+
+        List<TrendingList> lists = b.drain(0, HALF_LIFE, 2);
+        assertEquals(List.of("", "c1"), categories(lists), "c2 did not change");
+        assertEquals(0, lists.get(1).items.length);
+        assertEquals(Set.of("x"), items(b.entries()));
+    }
+
+    @Test
+    void anItemEvictedFromItsCategoryTopChangesNothingThereWhenItMoves() {
+        TrendingBoard b = new TrendingBoard(2, 1);
+        b.update("a", "c1", 1, 0);
+        b.update("b", "c1", 2, 0); // a leaves c1's top of 1, stays in the global top
+        b.drain(0, HALF_LIFE, 1);
+
+        b.update("a", "c2", 3, 0);
+
+        List<TrendingList> lists = b.drain(0, HALF_LIFE, 2);
+        assertEquals(List.of("", "c2"), categories(lists), "c1 no longer held a");
+        assertArrayEquals(new String[] {"a", "b"}, lists.get(0).items);
+        assertArrayEquals(new String[] {"a"}, lists.get(1).items);
+        assertArrayEquals(new String[] {"b"}, b.list("c1", 0, HALF_LIFE, 2).items);
+    }
+
+    @Test
+    void uncategorisedItemsAreOnlyInTheGlobalTop() {
+        TrendingBoard b = new TrendingBoard(2, 2);
         b.update("x", null, 1, 0);
-        b.update("y", null, 5, 0);
         b.update("a", "c1", 2, 0);
 
-        assertEquals(Set.of("y", "a"), b.entries().stream().map(e -> e.item).collect(Collectors.toSet()));
+        assertEquals(3, b.tracked());
+        List<TrendingList> lists = b.drain(0, HALF_LIFE, 1);
+        assertEquals(List.of("", "c1"), categories(lists));
+        assertArrayEquals(new String[] {"a", "x"}, lists.get(0).items);
+        assertArrayEquals(new String[] {"a"}, lists.get(1).items);
     }
 
     @Test
-    void prunedBoardStaysBoundedAndKeepsTheTopEntries() {
-        TrendingBoard b = new TrendingBoard(5, 50);
+    void boardStaysBoundedByItsTops() {
+        TrendingBoard b = new TrendingBoard(5, 4);
         for (int i = 0; i < 1_000; i++) {
             b.update("i" + i, "c" + (i % 3), i, 0); // later items are stronger
         }
 
-        assertTrue(b.tracked() <= 50, "tracked " + b.tracked());
+        assertEquals(5 + 3 * 4, b.tracked());
         List<TrendingList> lists = b.drain(0, HALF_LIFE, 1);
+        assertEquals(List.of("", "c0", "c1", "c2"), categories(lists));
         assertArrayEquals(new String[] {"i999", "i998", "i997", "i996", "i995"}, lists.get(0).items);
-        assertArrayEquals(new String[] {"i999", "i996", "i993", "i990", "i987"}, lists.get(1).items); // c0
-        assertArrayEquals(new String[] {"i997", "i994", "i991", "i988", "i985"}, lists.get(2).items); // c1
+        assertArrayEquals(new String[] {"i999", "i996", "i993", "i990"}, lists.get(1).items);
+        assertArrayEquals(new String[] {"i997", "i994", "i991", "i988"}, lists.get(2).items);
+        assertArrayEquals(new String[] {"i998", "i995", "i992", "i989"}, lists.get(3).items);
+    }
+
+    @Test
+    void listOfAnUnknownCategoryIsEmpty() {
+        TrendingBoard b = new TrendingBoard(2, 2);
+        b.update("a", "c1", 1, 0);
+
+        TrendingList l = b.list("nope", 0, HALF_LIFE, 3);
+
+        assertEquals("nope", l.category);
+        assertEquals(0, l.items.length);
+        assertEquals(3, l.version);
+        assertTrue(b.list(null, 0, HALF_LIFE, 3).isGlobal(), "null is the global list");
+        assertArrayEquals(new String[] {"a"}, b.list(null, 0, HALF_LIFE, 3).items);
     }
 
     @Test
@@ -173,7 +308,7 @@ class TrendingBoardTest {
         TrendingBoard restored = new TrendingBoard(2, 100);
         restored.restore(saved);
 
-        assertEquals(2, restored.tracked());
+        assertEquals(4, restored.tracked(), "a and b in the global top and in their categories' tops");
         restored.update("c", "c1", 1, 30);
         List<TrendingList> lists = restored.drain(0, HALF_LIFE, 5);
         assertArrayEquals(new String[] {"a", "b"}, lists.get(0).items);
@@ -196,6 +331,48 @@ class TrendingBoardTest {
         assertArrayEquals(new String[] {"a", "b"}, lists.get(0).items);
         assertArrayEquals(new String[] {"a"}, lists.get(1).items);
         assertArrayEquals(new String[] {"b"}, lists.get(2).items);
+    }
+
+    @Test
+    void restoreMergesBoardsKeepingTheBestKeyPerItem() {
+        // after a rescale the union state hands every old board's entries to each new one
+        TrendingBoard one = new TrendingBoard(3, 2);
+        one.update("a", "c1", 5, 10);
+        one.update("b", "c1", 2, 10);
+        one.update("m", "c2", 4, 10); // moved to c3 later, as the other board saw
+        TrendingBoard two = new TrendingBoard(3, 2);
+        two.update("a", "c1", 3, 5);  // an older key of a
+        two.update("c", "c1", 4, 20);
+        two.update("m", "c3", 6, 30);
+
+        for (List<TrendingBoard.Entry> saved : List.of(concat(one.entries(), two.entries()),
+                concat(two.entries(), one.entries()))) {
+            TrendingBoard merged = new TrendingBoard(3, 2);
+            merged.restore(saved);
+
+            assertTrue(merged.isDirty());
+            Map<String, TrendingList> lists = merged.drain(0, HALF_LIFE, 1).stream()
+                    .collect(Collectors.toMap(l -> l.category, l -> l));
+            assertTrue(lists.keySet().containsAll(List.of("", "c1", "c3")), "republished: " + lists.keySet());
+            assertArrayEquals(new String[] {"m", "a", "c"}, lists.get("").items);
+            assertArrayEquals(new double[] {64, 32, 16}, lists.get("").scores, EPS);
+            assertArrayEquals(new String[] {"a", "c"}, lists.get("c1").items, "b fell out of c1's top of 2");
+            assertArrayEquals(new double[] {32, 16}, lists.get("c1").scores, EPS);
+            assertArrayEquals(new String[] {"m"}, lists.get("c3").items);
+            assertEquals(0, merged.list("c2", 0, HALF_LIFE, 1).items.length, "m left c2");
+            assertEquals(3 + 2 + 1, merged.tracked());
+        }
+    }
+
+    private static List<TrendingBoard.Entry> concat(Collection<TrendingBoard.Entry> a,
+                                                    Collection<TrendingBoard.Entry> b) {
+        List<TrendingBoard.Entry> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    private static Set<String> items(Collection<TrendingBoard.Entry> entries) {
+        return entries.stream().map(e -> e.item).collect(Collectors.toSet());
     }
 
     private static List<String> categories(List<TrendingList> lists) {

@@ -1,0 +1,617 @@
+package io.shoprank.job.ranking;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shoprank.job.JobConfig;
+import io.shoprank.job.covisit.Touch;
+import io.shoprank.job.eval.PrequentialOutcome;
+import io.shoprank.job.eval.RollingQuality;
+import io.shoprank.job.events.Event;
+import io.shoprank.job.events.EventType;
+import io.shoprank.job.features.DecayedScores;
+import io.shoprank.store.StoreWrite;
+
+import java.lang.reflect.Field;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The user-keyed ranking stage. Published list versions are {@code applied events * 1000 + rebuilds} (see
+ * UserRanking#version). Fill items come from the function's own popularity board, fed by the touches it
+ * applies: each touch carries its item's popularity key and category as the co-visitation stage knows them.
+ * Here a user's own touches carry a popularity worth 1 at the event's time; {@link #popular} puts an item on
+ * the board through another user's touch, worth the given value at T0 (the half-life is 6 h and the tests
+ * span milliseconds, so fill scores are those values times 1e-6).
+ */
+class RecommendFunctionTest {
+
+    private static final long T0 = 1_700_000_000_000L;
+    private static final double EPS = 1e-12;
+    private static final Duration HALF_LIFE = Duration.ofHours(6);
+    /** Fill scores are popularity x 1e-6 (CandidateRanker), here about 1e-5: compared to about 1e-10 relative. */
+    private static final double FILL_EPS = 1e-15;
+
+    private RecommendFunction function;
+    private KeyedOneInputStreamOperatorTestHarness<String, Touch, StoreWrite> harness;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (harness != null) harness.close();
+    }
+
+    private static JobConfig config(JobConfig.Exclude exclude) {
+        JobConfig c = new JobConfig();
+        c.k = 3;
+        c.seedItems = 2;
+        c.maxSeenItems = 10;
+        c.maxNeighbours = 10;
+        c.trendingSize = 10;
+        c.trendingHalfLife = HALF_LIFE;
+        c.exclude = exclude;
+        c.stateTtl = Duration.ofHours(1);
+        c.redisTtl = Duration.ofDays(7);
+        return c;
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, Touch, StoreWrite> newHarness(
+            RecommendFunction f, int maxParallelism, int parallelism, int subtask) throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, Touch, StoreWrite> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(f),
+                        t -> t.event.user, Types.STRING, maxParallelism, parallelism, subtask);
+        ((SerializerConfigImpl) h.getExecutionConfig().getSerializerConfig()).setGenericTypes(false);
+        return h;
+    }
+
+    private void open(JobConfig config) throws Exception {
+        function = new RecommendFunction(config);
+        harness = newHarness(function, 1, 1, 0);
+        harness.open();
+    }
+
+    @Test
+    void touchPublishesTheUsersList() throws Exception {
+        open(config(JobConfig.Exclude.SEEN));
+        Touch t = touch("u1", 1, 0, EventType.VIEW, "i1", null, new String[] {"a", "b"}, new double[] {2, 1});
+        t.event.ingestMs = 77;
+
+        harness.processElement(t, t.event.ts);
+
+        List<StoreWrite> out = harness.extractOutputValues();
+        assertEquals(1, out.size());
+        StoreWrite w = out.get(0);
+        assertEquals(StoreWrite.Kind.RECOMMENDATIONS, w.kind);
+        assertEquals("u1", w.id);
+        assertEquals(1_000, w.version);
+        assertEquals(t.event.ts, w.asOfTs);
+        assertEquals(Duration.ofDays(7).toMillis(), w.ttlMs);
+        assertEquals(77, w.ingestMs);
+        assertArrayEquals(new String[] {"a", "b"}, w.items, "i1 is on the board now, but the user has seen it");
+        assertArrayEquals(new double[] {2, 1}, w.scores, EPS);
+        assertArrayEquals(new String[] {"viewed together with i1", "viewed together with i1"}, w.reasons);
+    }
+
+    @Test
+    void touchesOutOfSequenceAreBufferedAndAppliedInOrder() throws Exception {
+        open(config(JobConfig.Exclude.SEEN));
+        Touch t0 = touch("u1", 1, 0, EventType.VIEW, "i1", null, new String[] {"a", "b"}, new double[] {2, 1});
+        Touch t1 = touch("u1", 1, 1, EventType.VIEW, "i2", null, new String[] {"c"}, new double[] {1});
+        Touch t2 = touch("u1", 1, 2, EventType.VIEW, "i3", null, new String[] {"a"}, new double[] {5});
+
+        harness.processElement(t2, t2.event.ts);
+        harness.processElement(t1, t1.event.ts);
+        assertTrue(harness.extractOutputValues().isEmpty(), "waiting for touch 0");
+        assertEquals(2, keyedStateEntries(), "ranking and the non-empty reorder buffer");
+
+        harness.processElement(t0, t0.event.ts);
+
+        List<StoreWrite> out = harness.extractOutputValues();
+        assertEquals(List.of(1_000L, 2_000L, 3_000L), versions(out));
+        assertArrayEquals(new String[] {"a", "b"}, out.get(0).items);
+        // seeds i2 (c=1), i1 (a=2/2, b=1/2): a tie keeps the first seen
+        assertArrayEquals(new String[] {"c", "a", "b"}, out.get(1).items);
+        // seeds i3 (a=5), i2 (c=1/2); i1 is no seed any more (2 seeds); the board holds only seen items
+        assertArrayEquals(new String[] {"a", "c"}, out.get(2).items);
+        assertArrayEquals(new double[] {5, 0.5}, out.get(2).scores, EPS);
+        assertEquals(t2.event.ts, out.get(2).asOfTs);
+        assertEquals(1, keyedStateEntries(), "the reorder buffer is emptied after use");
+        assertEquals(2, counter("reordered"));
+    }
+
+    @Test
+    void touchesAlreadyAppliedAreIgnored() throws Exception {
+        open(config(JobConfig.Exclude.SEEN));
+        harness.processElement(touch("u1", 1, 0, EventType.VIEW, "i1", null, new String[] {"a"}, new double[] {1}), T0);
+        harness.processElement(touch("u1", 1, 1, EventType.VIEW, "i2", null, new String[] {"b"}, new double[] {1}), T0);
+
+        harness.processElement(touch("u1", 1, 1, EventType.VIEW, "i2", null, new String[] {"b"}, new double[] {1}), T0);
+        harness.processElement(touch("u1", 1, 0, EventType.VIEW, "i1", null, new String[] {"a"}, new double[] {1}), T0);
+        harness.processElement(touch("u1", 1, 2, EventType.VIEW, "i3", null, new String[] {"c"}, new double[] {1}), T0);
+
+        assertEquals(List.of(1_000L, 2_000L, 3_000L), versions(harness.extractOutputValues()));
+    }
+
+    @Test
+    void usersHaveTheirOwnSequences() throws Exception {
+        open(config(JobConfig.Exclude.SEEN));
+        harness.processElement(touch("u1", 1, 1, EventType.VIEW, "i2", null, new String[0], new double[0]), T0);
+
+        harness.processElement(touch("u2", 9, 0, EventType.VIEW, "i1", null, new String[] {"a"}, new double[] {1}), T0);
+
+        List<StoreWrite> out = harness.extractOutputValues();
+        assertEquals(1, out.size(), "u1 still waits for its touch 0");
+        assertEquals("u2", out.get(0).id);
+        assertArrayEquals(new String[] {"a"}, out.get(0).items, "u1's buffered i2 is not on the board yet");
+    }
+
+    @Test
+    void aNewerEpochRestartsTheSequenceAndDropsTheOldBuffer() throws Exception {
+        open(config(JobConfig.Exclude.SEEN));
+        harness.processElement(touch("u1", 100, 0, EventType.VIEW, "i1", null, new String[] {"a"}, new double[] {1}), T0);
+        harness.processElement(touch("u1", 100, 2, EventType.VIEW, "old", null, new String[] {"z"}, new double[] {9}), T0);
+        harness.getOutput().clear();
+
+        harness.processElement(touch("u1", 200, 0, EventType.VIEW, "i5", null, new String[] {"b"}, new double[] {1}), T0 + 1);
+        harness.processElement(touch("u1", 200, 1, EventType.VIEW, "i6", null, new String[] {"c"}, new double[] {1}), T0 + 2);
+
+        List<StoreWrite> out = harness.extractOutputValues();
+        assertEquals(List.of(1_000L, 2_000L), versions(out), "the buffered touch of epoch 100 must not be applied");
+        // the old sequence's history is gone: i1 is no longer excluded, it comes back as a popular item
+        assertArrayEquals(new String[] {"b", "i1"}, out.get(0).items);
+        assertArrayEquals(new String[] {"viewed together with i5", "popular now"}, out.get(0).reasons);
+        assertArrayEquals(new String[] {"c", "b", "i1"}, out.get(1).items);
+
+        harness.processElement(touch("u1", 100, 1, EventType.VIEW, "late", null, new String[] {"y"}, new double[] {1}), T0);
+        harness.processElement(touch("u1", 200, 2, EventType.VIEW, "i7", null, new String[] {"d"}, new double[] {1}), T0 + 3);
+        out = harness.extractOutputValues();
+        assertEquals(List.of(1_000L, 2_000L, 3_000L), versions(out), "a touch of the superseded epoch is dropped");
+        // "old" (T0 + 2) or "late" (T0 + 1) would outrank i1 (T0) had either reached the board
+        assertArrayEquals(new String[] {"d", "c", "i1"}, out.get(2).items);
+    }
+
+    @Test
+    void aMissingTouchIsSkippedOnceTheBufferOverflows() throws Exception {
+        open(config(JobConfig.Exclude.SEEN));
+        for (long seq = 1; seq <= RecommendFunction.MAX_PENDING; seq++) {
+            harness.processElement(touch("u1", 1, seq, EventType.VIEW, "i" + seq, null, new String[0], new double[0]), T0);
+        }
+        assertTrue(harness.extractOutputValues().isEmpty());
+
+        long last = RecommendFunction.MAX_PENDING + 1;
+        harness.processElement(touch("u1", 1, last, EventType.VIEW, "i" + last, null, new String[0], new double[0]), T0);
+
+        List<Long> versions = versions(harness.extractOutputValues());
+        assertEquals(RecommendFunction.MAX_PENDING + 1, versions.size(), "everything from touch 1 on is applied");
+        assertEquals(2_000L, versions.get(0));
+        assertEquals((last + 1) * 1_000, versions.get(versions.size() - 1));
+        assertEquals(1, counter("gaps"));
+        assertEquals(1, keyedStateEntries(), "buffer emptied");
+    }
+
+    @Test
+    void popularItemsFillTheList() throws Exception {
+        open(config(JobConfig.Exclude.SEEN));
+        popular("t1", null, 40);
+        popular("t2", null, 30);
+        popular("t3", null, 20);
+        popular("t4", null, 10);
+
+        harness.processElement(touch("u1", 1, 0, EventType.VIEW, "i1", null, new String[0], new double[0]), T0);
+
+        StoreWrite w = lists("u1").get(0);
+        assertArrayEquals(new String[] {"t1", "t2", "t3"}, w.items);
+        assertArrayEquals(new double[] {40e-6, 30e-6, 20e-6}, w.scores, FILL_EPS);
+        assertArrayEquals(new String[] {"popular now", "popular now", "popular now"}, w.reasons);
+        assertEquals(0, harness.numProcessingTimeTimers(), "a full list needs no rebuild");
+    }
+
+    @Test
+    void popularFillComesAfterTheCoVisitationCandidates() throws Exception {
+        open(config(JobConfig.Exclude.SEEN));
+        popular("t1", null, 40);
+        popular("t2", null, 30);
+
+        harness.processElement(touch("u1", 1, 0, EventType.VIEW, "i1", null, new String[] {"t2"}, new double[] {1e-9}), T0);
+
+        StoreWrite w = lists("u1").get(0);
+        assertArrayEquals(new String[] {"t2", "t1"}, w.items, "t2 is a candidate already: no duplicate");
+        assertArrayEquals(new double[] {1e-9, 1e-9}, w.scores, 1e-21, "a fill never scores above the last candidate");
+        assertArrayEquals(new String[] {"viewed together with i1", "popular now"}, w.reasons);
+    }
+
+    @Test
+    void theUsersCategoriesComeBeforeGlobalPopularity() throws Exception {
+        open(config(JobConfig.Exclude.SEEN));
+        popular("t1", null, 40);
+        popular("t2", null, 30);
+        popular("t3", null, 20);
+        popular("s1", "shoes", 2); // filed under the touch's itemCategory (its event has none)
+
+        harness.processElement(touch("u1", 1, 0, EventType.VIEW, "i1", "shoes", new String[0], new double[0]), T0);
+
+        StoreWrite w = lists("u1").get(0);
+        assertArrayEquals(new String[] {"s1", "t1", "t2"}, w.items);
+        assertArrayEquals(new String[] {"popular in shoes", "popular now", "popular now"}, w.reasons);
+        assertArrayEquals(new double[] {2e-6, 2e-6, 2e-6}, w.scores, FILL_EPS, "capped at the score before them");
+    }
+
+    @Test
+    void aStalePopularityDoesNotReplaceANewerOne() throws Exception {
+        open(config(JobConfig.Exclude.SEEN));
+        popular("hot", null, 100);
+        popular("warm", null, 80);
+        // hot's popularity as it was before: a touch held in another user's reorder buffer, applied late
+        Touch stale = touch("u9", 1, 0, EventType.VIEW, "hot", null, new String[0], new double[0]);
+        stale.itemPopularity = popularity(10, T0);
+        harness.processElement(stale, T0);
+
+        harness.processElement(touch("u1", 1, 0, EventType.VIEW, "i1", null, new String[0], new double[0]), T0);
+
+        StoreWrite w = lists("u1").get(0);
+        assertArrayEquals(new String[] {"hot", "warm"}, w.items);
+        assertArrayEquals(new double[] {100e-6, 80e-6}, w.scores, FILL_EPS);
+    }
+
+    @Test
+    void shortListIsRebuiltOncePopularItemsArrive() throws Exception {
+        open(config(JobConfig.Exclude.SEEN));
+        harness.setProcessingTime(1_000);
+        harness.processElement(touch("u1", 1, 0, EventType.VIEW, "i1", null, new String[] {"a"}, new double[] {1}), T0);
+        assertEquals(1, harness.numProcessingTimeTimers());
+
+        popular("t1", null, 30);
+        popular("t2", null, 20);
+        popular("t3", null, 10);
+        harness.setProcessingTime(1_000 + 500);
+
+        List<StoreWrite> out = lists("u1");
+        assertEquals(List.of(1_000L, 1_001L), versions(out));
+        assertArrayEquals(new String[] {"a"}, out.get(0).items);
+        assertArrayEquals(new String[] {"a", "t1", "t2"}, out.get(1).items);
+        assertEquals(T0, out.get(1).asOfTs);
+        assertEquals(0, out.get(1).ingestMs, "a rebuild is not caused by an event");
+        assertEquals(0, harness.numProcessingTimeTimers(), "full now: no more rebuilds");
+    }
+
+    @Test
+    void rebuildsOfAListThatStaysShortAreBounded() throws Exception {
+        open(config(JobConfig.Exclude.SEEN));
+        harness.setProcessingTime(0);
+        harness.processElement(touch("u1", 1, 0, EventType.VIEW, "i1", null, new String[] {"a"}, new double[] {1}), T0);
+
+        for (long t = 500; t <= 30 * 500; t += 500) {
+            harness.setProcessingTime(t);
+        }
+
+        List<Long> versions = versions(harness.extractOutputValues());
+        assertEquals(1 + 20, versions.size());
+        assertEquals(1_020L, versions.get(versions.size() - 1));
+        assertEquals(0, harness.numProcessingTimeTimers());
+    }
+
+    @Test
+    void aRebuildDoesNotChangeWhatTheNextEventIsCheckedAgainst() throws Exception {
+        open(config(JobConfig.Exclude.SEEN));
+        harness.setProcessingTime(1_000);
+        harness.processElement(touch("u1", 1, 0, EventType.VIEW, "i1", null, new String[] {"a"}, new double[] {1}), T0);
+        popular("t1", null, 30);
+        popular("t2", null, 20);
+        popular("t3", null, 10);
+        harness.setProcessingTime(1_500);
+        assertArrayEquals(new String[] {"a", "t1", "t2"}, lists("u1").get(1).items, "published by the rebuild");
+
+        harness.processElement(touch("u1", 1, 1, EventType.VIEW, "t1", null, new String[0], new double[0]), T0 + 1);
+
+        List<PrequentialOutcome> outcomes = outcomes();
+        assertEquals(1, outcomes.size());
+        assertEquals("t1", outcomes.get(0).item);
+        assertEquals(-1, outcomes.get(0).rank, "served at the last event was [a]; the rebuild went to Redis only");
+        assertEquals(1, counter("targets"));
+        assertEquals(0, counter("hits"));
+        assertEquals(List.of(1_000L, 1_001L, 2_000L), versions(lists("u1")), "the event resets the rebuild count");
+    }
+
+    @Test
+    void excludeSeenDropsEveryItemTheUserTouched() throws Exception {
+        open(config(JobConfig.Exclude.SEEN));
+
+        List<StoreWrite> out = seenThenBoughtScenario();
+
+        assertArrayEquals(new String[] {"y", "x"}, out.get(1).items);
+        assertArrayEquals(new String[] {"y"}, out.get(2).items, "i1 and i2 are popular but seen");
+    }
+
+    @Test
+    void excludeBoughtDropsOnlyPurchasedItems() throws Exception {
+        open(config(JobConfig.Exclude.BOUGHT));
+
+        List<StoreWrite> out = seenThenBoughtScenario();
+
+        // i1 was only viewed: it may come back
+        assertArrayEquals(new String[] {"i1", "y", "x"}, out.get(1).items);
+        assertArrayEquals(new double[] {3, 2, 0.5}, out.get(1).scores, EPS);
+        // once bought it may not; i2, only viewed, comes back as a popular item
+        assertArrayEquals(new String[] {"y", "i2"}, out.get(2).items);
+        assertArrayEquals(new String[] {"viewed together with i2", "popular now"}, out.get(2).reasons);
+    }
+
+    private List<StoreWrite> seenThenBoughtScenario() throws Exception {
+        harness.processElement(touch("u1", 1, 0, EventType.VIEW, "i1", null, new String[] {"x"}, new double[] {1}), T0);
+        harness.processElement(touch("u1", 1, 1, EventType.VIEW, "i2", null,
+                new String[] {"i1", "y"}, new double[] {3, 2}), T0 + 1);
+        harness.processElement(touch("u1", 1, 2, EventType.PURCHASE, "i1", null, new String[0], new double[0]), T0 + 2);
+        List<StoreWrite> out = harness.extractOutputValues();
+        assertEquals(3, out.size());
+        return out;
+    }
+
+    @Test
+    void testThenTrainCountsTargetsAndHitsAgainstTheServedList() throws Exception {
+        open(config(JobConfig.Exclude.SEEN));
+
+        // first event: no list was served before it, so it is no target
+        harness.processElement(touch("u1", 1, 0, EventType.VIEW, "i1", null, new String[] {"a", "b"}, new double[] {2, 1}), T0);
+        assertEquals(0, counter("targets"));
+        // a was served: a hit
+        harness.processElement(touch("u1", 1, 1, EventType.VIEW, "a", null, new String[0], new double[0]), T0 + 1);
+        // z was not served: a miss
+        harness.processElement(touch("u1", 1, 2, EventType.VIEW, "z", null, new String[0], new double[0]), T0 + 2);
+        // i1 again: already seen, no target
+        harness.processElement(touch("u1", 1, 3, EventType.VIEW, "i1", null, new String[0], new double[0]), T0 + 3);
+
+        assertEquals(2, counter("targets"));
+        assertEquals(1, counter("hits"));
+        assertEquals(4, harness.extractOutputValues().size());
+    }
+
+    @Test
+    void everyTargetEmitsItsOutcome() throws Exception {
+        open(config(JobConfig.Exclude.SEEN));
+        popular("t1", null, 50);
+
+        // served [a, b, t1]; the first event is no target
+        harness.processElement(touch("u1", 1, 0, EventType.VIEW, "i1", null, new String[] {"a", "b"}, new double[] {2, 1}), T0);
+        assertTrue(outcomes().isEmpty());
+        // t1 was served third (a popular fill): rank 2; served next [a, b]
+        harness.processElement(touch("u1", 1, 1, EventType.VIEW, "t1", null, new String[0], new double[0]), T0 + 1);
+        // z was not served: rank -1
+        harness.processElement(touch("u1", 1, 2, EventType.CART, "z", null, new String[0], new double[0]), T0 + 2);
+        // i1 again: seen, no outcome
+        harness.processElement(touch("u1", 1, 3, EventType.VIEW, "i1", null, new String[0], new double[0]), T0 + 3);
+
+        List<PrequentialOutcome> outcomes = outcomes();
+        assertEquals(2, outcomes.size());
+        assertOutcome(outcomes.get(0), "u1", "t1", T0 + 1, 2, 1);
+        assertOutcome(outcomes.get(1), "u1", "z", T0 + 2, -1, 2);
+        assertEquals(2, counter("targets"));
+        assertEquals(1, counter("hits"));
+
+        RollingQuality q = quality();
+        assertEquals(2, q.targets());
+        assertEquals(1.0 / 2, q.hitRate(), EPS);
+        assertEquals((1.0 / 3) / 2, q.mrr(), EPS);
+        assertEquals((1.0 / 2) / 2, q.ndcg(), EPS, "1 / log2(2 + 2) = 1/2 for rank 2");
+    }
+
+    @Test
+    void outcomesAreKeptPerUser() throws Exception {
+        open(config(JobConfig.Exclude.SEEN));
+        harness.processElement(touch("u1", 1, 0, EventType.VIEW, "i1", null, new String[] {"a"}, new double[] {1}), T0);
+        harness.processElement(touch("u2", 1, 0, EventType.VIEW, "i2", null, new String[] {"b"}, new double[] {1}), T0);
+
+        harness.processElement(touch("u2", 1, 1, EventType.VIEW, "a", null, new String[0], new double[0]), T0 + 1);
+        harness.processElement(touch("u1", 1, 1, EventType.VIEW, "a", null, new String[0], new double[0]), T0 + 1);
+
+        List<PrequentialOutcome> outcomes = outcomes();
+        assertEquals(2, outcomes.size());
+        assertOutcome(outcomes.get(0), "u2", "a", T0 + 1, -1, 1);
+        assertOutcome(outcomes.get(1), "u1", "a", T0 + 1, 0, 1);
+    }
+
+    @Test
+    void theBoardSurvivesASnapshot() throws Exception {
+        JobConfig config = config(JobConfig.Exclude.SEEN);
+        open(config);
+        popular("t1", null, 40);
+        popular("t2", null, 30);
+        popular("t3", null, 20);
+        popular("s1", "shoes", 2);
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 1_000);
+        harness.close();
+
+        function = new RecommendFunction(config);
+        harness = newHarness(function, 1, 1, 0);
+        harness.initializeState(snapshot);
+        harness.open();
+        harness.processElement(touch("u1", 1, 0, EventType.VIEW, "i1", "shoes", new String[0], new double[0]), T0);
+
+        StoreWrite w = lists("u1").get(0);
+        assertArrayEquals(new String[] {"s1", "t1", "t2"}, w.items, "the global and the category tops came back");
+        assertArrayEquals(new String[] {"popular in shoes", "popular now", "popular now"}, w.reasons);
+    }
+
+    @Test
+    void boardsAreMergedWhenScalingIn() throws Exception {
+        JobConfig config = config(JobConfig.Exclude.SEEN);
+        KeyedOneInputStreamOperatorTestHarness<String, Touch, StoreWrite> first =
+                newHarness(new RecommendFunction(config), 2, 2, 0);
+        KeyedOneInputStreamOperatorTestHarness<String, Touch, StoreWrite> second =
+                newHarness(new RecommendFunction(config), 2, 2, 1);
+        OperatorSubtaskState one;
+        OperatorSubtaskState two;
+        try {
+            first.open();
+            second.open();
+            popular(first, 0, "hot", 100);
+            popular(first, 0, "a1", 30);
+            popular(second, 1, "b1", 50);
+            Touch stale = touch(fan("hot-old", 1), 1, 0, EventType.VIEW, "hot", null, new String[0], new double[0]);
+            stale.itemPopularity = popularity(10, T0); // the second subtask saw an older key of hot
+            second.processElement(stale, T0);
+            one = first.snapshot(1L, 1_000);
+            two = second.snapshot(1L, 1_000);
+        } finally {
+            first.close();
+            second.close();
+        }
+
+        OperatorSubtaskState merged = AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                AbstractStreamOperatorTestHarness.repackageState(one, two), 2, 2, 1, 0);
+        function = new RecommendFunction(config);
+        harness = newHarness(function, 2, 1, 0);
+        harness.initializeState(merged);
+        harness.open();
+        harness.processElement(touch("u1", 1, 0, EventType.VIEW, "i1", null, new String[0], new double[0]), T0);
+
+        StoreWrite w = lists("u1").get(0);
+        assertArrayEquals(new String[] {"hot", "b1", "a1"}, w.items, "both boards, hot with its best key");
+        assertArrayEquals(new double[] {100e-6, 50e-6, 30e-6}, w.scores, FILL_EPS);
+    }
+
+    @Test
+    void everySubtaskGetsTheWholeBoardWhenScalingOut() throws Exception {
+        JobConfig config = config(JobConfig.Exclude.SEEN);
+        function = new RecommendFunction(config);
+        harness = newHarness(function, 2, 1, 0);
+        harness.open();
+        popular("t1", null, 40);
+        popular("t2", null, 30);
+        popular("t3", null, 20);
+        popular("t4", null, 10);
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 1_000);
+        harness.close();
+        harness = null;
+
+        for (int subtask = 0; subtask < 2; subtask++) {
+            KeyedOneInputStreamOperatorTestHarness<String, Touch, StoreWrite> h =
+                    newHarness(new RecommendFunction(config), 2, 2, subtask);
+            try {
+                h.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(snapshot, 2, 1, 2, subtask));
+                h.open();
+                String user = fan("user", subtask);
+                h.processElement(touch(user, 1, 0, EventType.VIEW, "i1", null, new String[0], new double[0]), T0);
+
+                StoreWrite w = h.extractOutputValues().stream().filter(l -> l.id.equals(user)).findFirst().get();
+                assertArrayEquals(new String[] {"t1", "t2", "t3"}, w.items, "subtask " + subtask);
+            } finally {
+                h.close();
+            }
+        }
+    }
+
+    @Test
+    void expiredRankingStartsOverForANewSequence() throws Exception {
+        open(config(JobConfig.Exclude.SEEN));
+        long ttl = Duration.ofHours(1).toMillis();
+        harness.setStateTtlProcessingTime(0);
+        harness.processElement(touch("u1", 1, 0, EventType.VIEW, "i1", null, new String[] {"a"}, new double[] {1}), T0);
+        harness.processElement(touch("u1", 1, 1, EventType.VIEW, "a", null, new String[] {"i1"}, new double[] {1}), T0);
+
+        harness.setStateTtlProcessingTime(ttl);
+        harness.processElement(touch("u1", 2, 0, EventType.VIEW, "b", null, new String[] {"i1", "a"}, new double[] {2, 1}), T0);
+
+        StoreWrite w = harness.extractOutputValues().get(2);
+        assertEquals(1_000, w.version);
+        assertArrayEquals(new String[] {"i1", "a"}, w.items, "nothing is excluded: the user's history expired");
+        assertTrue(outcomes().stream().noneMatch(o -> o.item.equals("b")), "a restarted sequence's first event");
+    }
+
+    private static void assertOutcome(PrequentialOutcome o, String user, String item, long ts, int rank,
+                                      long priorEvents) {
+        assertEquals(user, o.user);
+        assertEquals(item, o.item);
+        assertEquals(ts, o.ts);
+        assertEquals(rank, o.rank);
+        assertEquals(priorEvents, o.priorEvents);
+    }
+
+    /** Keyed state entries on the heap backend: one per (state, user) holding a value or a non-empty map. */
+    private int keyedStateEntries() {
+        return ((HeapKeyedStateBackend<?>) harness.getOperator().getKeyedStateBackend()).numKeyValueStateEntries();
+    }
+
+    private List<StoreWrite> lists(String user) {
+        return harness.extractOutputValues().stream().filter(w -> w.id.equals(user)).collect(Collectors.toList());
+    }
+
+    private List<PrequentialOutcome> outcomes() {
+        var side = harness.getSideOutput(RecommendFunction.OUTCOMES);
+        return side == null ? List.of() : side.stream().map(StreamRecord::getValue).collect(Collectors.toList());
+    }
+
+    private List<Long> versions(List<StoreWrite> out) {
+        return out.stream().map(w -> w.version).collect(Collectors.toList());
+    }
+
+    /** Reads one of the function's metric counters (a SimpleCounter in the harness's unregistered metric group). */
+    private long counter(String field) throws Exception {
+        Field f = RecommendFunction.class.getDeclaredField(field);
+        f.setAccessible(true);
+        return ((Counter) f.get(function)).getCount();
+    }
+
+    private RollingQuality quality() throws Exception {
+        Field f = RecommendFunction.class.getDeclaredField("quality");
+        f.setAccessible(true);
+        return (RollingQuality) f.get(function);
+    }
+
+    /**
+     * Puts {@code item} on the board at popularity {@code value} (at T0) through another user's first touch;
+     * that user's own list is full (three neighbours), so it sets no rebuild timer.
+     */
+    private void popular(String item, String category, double value) throws Exception {
+        harness.processElement(popularTouch("fan-" + item, item, category, value), T0);
+    }
+
+    /** The same, on a subtask of a parallel harness (the fan's key must belong to it). */
+    private static void popular(KeyedOneInputStreamOperatorTestHarness<String, Touch, StoreWrite> h, int subtask,
+                                String item, double value) throws Exception {
+        h.processElement(popularTouch(fan(item, subtask), item, null, value), T0);
+    }
+
+    private static Touch popularTouch(String user, String item, String category, double value) {
+        Touch t = touch(user, 1, 0, EventType.VIEW, item, null, new String[] {"n1", "n2", "n3"}, new double[] {3, 2, 1});
+        t.itemCategory = category; // what the co-visitation stage knows of the item
+        t.itemPopularity = popularity(value, T0);
+        return t;
+    }
+
+    /** A user name whose key group belongs to {@code subtask} of 2 (max parallelism 2). */
+    private static String fan(String item, int subtask) {
+        for (int n = 0; ; n++) {
+            String user = "fan-" + item + "-" + n;
+            if (KeyGroupRangeAssignment.assignKeyToParallelOperator(user, 2, 2) == subtask) return user;
+        }
+    }
+
+    /** A DecayedScores key worth {@code value} at {@code ts}. */
+    private static double popularity(double value, long ts) {
+        return DecayedScores.add(DecayedScores.EMPTY, value, ts, HALF_LIFE.toMillis());
+    }
+
+    /** A touch as the co-visitation stage sends it: the item's category, and its popularity worth 1 at the event. */
+    private static Touch touch(String user, long epoch, long seq, EventType type, String item, String category,
+                               String[] neighbours, double[] weights) {
+        Event e = new Event(T0 + seq, type, user, item, category);
+        Touch t = new Touch(e, epoch, seq, neighbours, weights);
+        t.itemCategory = category;
+        t.itemPopularity = popularity(1, e.ts);
+        return t;
+    }
+}
