@@ -19,7 +19,9 @@ import java.util.TreeSet;
  * <p>It holds only the tops: the best {@code size} items overall and the best {@code categorySize} of each
  * category. That is exact because an item's key never decreases (decay is built into the key) and every
  * update carries the item's whole key: an item outside a top can only enter it through an update of its own.
- * Size: {@code size + categories x categorySize} entries.
+ * One exception: when an item moves to another category, its old category's top has a free place that an
+ * item pushed out earlier only takes back with its own next update. Size: {@code size + categories x
+ * categorySize} entries.
  */
 public final class TrendingBoard {
     /** One item in a top (also the checkpointed form). */
