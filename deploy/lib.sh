@@ -11,6 +11,17 @@ ensure_redis_installed() {
   fi
 }
 
+# Installs python3 from Debian's packages when it is missing (tests compare against the reference script).
+ensure_python3_installed() {
+  if ! command -v python3 >/dev/null 2>&1; then
+    echo "python3 not found: installing the Debian package" >&2
+    local sudo=""
+    [[ "$(id -u)" == 0 ]] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3 >/dev/null
+  fi
+}
+
 # Builds the job (skipping tests) when its classes or runtime classpath are missing or older than the sources.
 ensure_built() {
   local cp="$root/flink-job/target/classpath.txt"
