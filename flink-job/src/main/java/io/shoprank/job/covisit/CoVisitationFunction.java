@@ -14,12 +14,13 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Keyed by item: the item's co-visitation neighbours, learned incrementally from pair updates. On a touch it
  * sends the item's strongest neighbours back towards the user (a {@link Touch}) and publishes the item's
- * similar-items list ({@link #SIMILAR} side output).
+ * similar-items list ({@link #SIMILAR} side output) when its items or their order changed.
  *
  * <p>State per item: neighbour weights (MapState, at most 2 x {@code maxNeighbours} entries: on overflow the
  * weakest are evicted down to {@code maxNeighbours}) and an {@link ItemCoVisitMeta} (entry count, list
@@ -101,13 +102,18 @@ public final class CoVisitationFunction extends KeyedProcessFunction<String, CoV
             touch.itemCategory = md.category;
             touch.itemPopularity = md.popularityKey;
             out.collect(touch);
-            md.version++;
             int n = Math.min(similarSize, top.ids().length);
-            StoreWrite similar = StoreWrite.list(StoreWrite.Kind.SIMILAR_ITEMS, m.item, md.version, m.event.ts,
-                    redisTtlMs, java.util.Arrays.copyOf(top.ids(), n), java.util.Arrays.copyOf(top.weights(), n),
-                    null);
-            similar.ingestMs = m.event.ingestMs;
-            ctx.output(SIMILAR, similar);
+            String[] similarIds = Arrays.copyOf(top.ids(), n);
+            int digest = Arrays.hashCode(similarIds);
+            if (md.version == 0 || digest != md.similarDigest) {
+                // only when its items or their order changed: most touches of a popular item change neither
+                md.version++;
+                md.similarDigest = digest;
+                StoreWrite similar = StoreWrite.list(StoreWrite.Kind.SIMILAR_ITEMS, m.item, md.version, m.event.ts,
+                        redisTtlMs, similarIds, Arrays.copyOf(top.weights(), n), null);
+                similar.ingestMs = m.event.ingestMs;
+                ctx.output(SIMILAR, similar);
+            }
         }
         meta.update(md);
     }

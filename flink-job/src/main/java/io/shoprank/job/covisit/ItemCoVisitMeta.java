@@ -6,8 +6,10 @@ import io.shoprank.job.features.DecayedScores;
 public class ItemCoVisitMeta {
     /** Entries in the item's neighbour table. */
     public long entries;
-    /** Version of the item's similar-items list. */
+    /** Version of the item's similar-items list (its publications). */
     public long version;
+    /** Hash of the ids of the similar-items list last published. */
+    public int similarDigest;
     /** The item's decayed popularity ({@link DecayedScores} key), carried on touches to the ranking stage. */
     public double popularityKey = DecayedScores.EMPTY;
     /** The item's category as last seen on an event. */

@@ -92,6 +92,9 @@ class CoVisitationFunctionTest {
 
         touch(view("u1", "i1", T0, 99), 0, 0, new String[0], new double[0]);
         touch(view("u2", "i1", T0 + 10, 100), 0, 0, new String[0], new double[0]);
+        assertEquals(1, similar().size(), "a touch that changes neither the items nor their order publishes nothing");
+        pairs("i1", "c", 1.5); // c (3.5) overtakes b (3.0)
+        touch(view("u3", "i1", T0 + 20, 101), 0, 0, new String[0], new double[0]);
 
         List<StoreWrite> similar = similar();
         assertEquals(2, similar.size());
@@ -104,8 +107,9 @@ class CoVisitationFunctionTest {
         assertEquals(99, w.ingestMs);
         assertArrayEquals(new String[] {"b", "c"}, w.items, "cut to the list size");
         assertArrayEquals(new double[] {3.0, 2.0}, w.scores, EPS);
-        assertEquals(2, similar.get(1).version, "the list version grows with every touch");
-        assertEquals(T0 + 10, similar.get(1).asOfTs);
+        assertEquals(2, similar.get(1).version, "the list version grows with every publication");
+        assertEquals(T0 + 20, similar.get(1).asOfTs);
+        assertArrayEquals(new String[] {"c", "b"}, similar.get(1).items);
         assertEquals(3, harness.extractOutputValues().get(0).neighbours.length,
                 "the touch carries up to maxNeighbours, more than the similar list");
     }
@@ -192,7 +196,8 @@ class CoVisitationFunctionTest {
 
         Touch t = harness.extractOutputValues().get(2);
         assertArrayEquals(new String[] {"c"}, t.neighbours);
-        assertEquals(1, similar().get(2).version);
+        assertEquals(2, similar().size(), "the second touch left the list unchanged and published nothing");
+        assertEquals(1, similar().get(1).version);
     }
 
     @Test
