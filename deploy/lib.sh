@@ -22,6 +22,18 @@ ensure_python3_installed() {
   fi
 }
 
+# Installs kubectl from Debian's packages (kubernetes-client) when it is missing: K8sManifestsTest renders
+# k8s/base and k8s/overlays/* with `kubectl kustomize`.
+ensure_kubectl_installed() {
+  if ! command -v kubectl >/dev/null 2>&1; then
+    echo "kubectl not found: installing the Debian package kubernetes-client" >&2
+    local sudo=""
+    [[ "$(id -u)" == 0 ]] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq kubernetes-client >/dev/null
+  fi
+}
+
 # Builds the job (skipping tests) when its classes or runtime classpath are missing or older than the sources.
 ensure_built() {
   local cp="$root/flink-job/target/classpath.txt"
