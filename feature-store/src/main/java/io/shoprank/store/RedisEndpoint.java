@@ -70,6 +70,18 @@ public record RedisEndpoint(String host, int port, String password, int database
                 DEFAULT_TIMEOUT_MS, namespace);
     }
 
+    /**
+     * This endpoint, with the password from environment variable {@code variable} when the URL carried none,
+     * so that deployments can take it from a Secret instead of putting it in the job's arguments.
+     */
+    public RedisEndpoint withPasswordFromEnv(String variable) {
+        String fromEnv = System.getenv(variable);
+        if (password != null || fromEnv == null || fromEnv.isEmpty()) {
+            return this;
+        }
+        return new RedisEndpoint(host, port, fromEnv, database, timeoutMs, namespace);
+    }
+
     private static String decodePassword(String raw) {
         if (raw == null) {
             return null;

@@ -35,6 +35,8 @@ public final class JobConfig implements Serializable {
     public String itemsTopic = "items";
     public String deadLetterTopic = "events-dlq";
     public String kafkaGroup = "shoprank";
+    /** Extra Kafka client properties (security.protocol, sasl.*, ssl.*) for source and dead-letter sink. */
+    public String kafkaProperties = null;
     public String deadLetterPath = "var/dead-letters";
 
     // --- event time
@@ -47,6 +49,19 @@ public final class JobConfig implements Serializable {
     public Duration checkpointInterval = Duration.ofSeconds(10);
     public String checkpointDir = "file:///tmp/shoprank/checkpoints";
     public Duration bufferTimeout = Duration.ofMillis(10);
+    /** Reads {@link #kafkaProperties}; empty when not set. */
+    public java.util.Properties kafkaClientProperties() {
+        java.util.Properties p = new java.util.Properties();
+        if (kafkaProperties != null) {
+            try (java.io.Reader r = java.nio.file.Files.newBufferedReader(java.nio.file.Path.of(kafkaProperties))) {
+                p.load(r);
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("cannot read --kafka-properties " + kafkaProperties + ": " + e, e);
+            }
+        }
+        return p;
+    }
+
     /** Wall-clock TTL of keyed state that is not otherwise bounded (per-user and per-item state). */
     public Duration stateTtl = Duration.ofDays(30);
 
@@ -110,6 +125,7 @@ public final class JobConfig implements Serializable {
             case "items-topic": itemsTopic = v; break;
             case "dead-letter-topic": deadLetterTopic = v; break;
             case "kafka-group": kafkaGroup = v; break;
+            case "kafka-properties": kafkaProperties = v; break;
             case "dead-letter-path": deadLetterPath = v; break;
             case "out-of-orderness-ms": outOfOrderness = Duration.ofMillis(Long.parseLong(v)); break;
             case "idleness-ms": idleness = Duration.ofMillis(Long.parseLong(v)); break;
@@ -183,6 +199,7 @@ public final class JobConfig implements Serializable {
                 "--kafka-bootstrap HOST:PORT    (" + d.kafkaBootstrap + ")",
                 "--events-topic T / --items-topic T / --dead-letter-topic T  (" + d.eventsTopic + ", " + d.itemsTopic + ", " + d.deadLetterTopic + ")",
                 "--kafka-group G                (" + d.kafkaGroup + ")",
+                "--kafka-properties FILE        Kafka client properties (security, SASL, TLS) for source and sink",
                 "--dead-letter-path DIR         dead letters with --source file (" + d.deadLetterPath + ")",
                 "--out-of-orderness-ms N        (" + d.outOfOrderness.toMillis() + ")",
                 "--idleness-ms N                (" + d.idleness.toMillis() + ")",

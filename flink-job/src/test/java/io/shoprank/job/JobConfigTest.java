@@ -192,4 +192,17 @@ class JobConfigTest {
         assertTrue(accepted.size() > 20, "found the parser's cases: " + accepted);
         assertEquals(accepted, described);
     }
+
+    @Test
+    void kafkaPropertiesComeFromTheNamedFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path file = tmp.resolve("client.properties");
+        java.nio.file.Files.writeString(file, "security.protocol=SASL_SSL\nsasl.mechanism=PLAIN\n");
+        JobConfig c = JobConfig.fromArgs(new String[] {"--source", "kafka", "--kafka-properties", file.toString()});
+
+        assertEquals("SASL_SSL", c.kafkaClientProperties().getProperty("security.protocol"));
+        assertEquals("PLAIN", c.kafkaClientProperties().getProperty("sasl.mechanism"));
+        assertTrue(JobConfig.fromArgs(new String[] {"--source", "kafka"}).kafkaClientProperties().isEmpty());
+        assertThrows(IllegalArgumentException.class, () -> JobConfig.fromArgs(new String[] {
+                "--source", "kafka", "--kafka-properties", tmp.resolve("missing").toString()}).kafkaClientProperties());
+    }
 }

@@ -21,6 +21,7 @@ public final class DeadLetterSinks {
             KafkaSink<DeadLetter> sink = KafkaSink.<DeadLetter>builder()
                     .setBootstrapServers(config.kafkaBootstrap)
                     .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                    .setKafkaProducerConfig(config.kafkaClientProperties())
                     .setRecordSerializer(KafkaRecordSerializationSchema.<DeadLetter>builder()
                             .setTopic(config.deadLetterTopic)
                             .setValueSerializationSchema(new DeadLetterSerializer())

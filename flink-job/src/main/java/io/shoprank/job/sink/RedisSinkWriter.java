@@ -32,6 +32,8 @@ import java.util.Map;
  */
 final class RedisSinkWriter implements SinkWriter<StoreWrite> {
     private static final Logger LOG = LoggerFactory.getLogger(RedisSinkWriter.class);
+    /** Where the Redis password comes from when the URL has none (a Secret, in Kubernetes). */
+    static final String PASSWORD_ENV = "SHOPRANK_REDIS_PASSWORD";
 
     private final FeatureStoreWriter store;
     private final int batchSize;
@@ -57,7 +59,7 @@ final class RedisSinkWriter implements SinkWriter<StoreWrite> {
         retries = g.counter("retries");
         batchLatency = g.histogram("batchLatencyMs", new DescriptiveStatisticsHistogram(10_000));
         freshness = g.histogram("freshnessMs", new DescriptiveStatisticsHistogram(10_000));
-        RedisEndpoint endpoint = RedisEndpoint.parse(redisUrl, namespace);
+        RedisEndpoint endpoint = RedisEndpoint.parse(redisUrl, namespace).withPasswordFromEnv(PASSWORD_ENV);
         store = new FeatureStoreWriter(endpoint, Backoff.DEFAULT, (attempt, cause, backoffMs) -> {
             retries.inc();
             if (attempt == 1 || attempt % 10 == 0) {

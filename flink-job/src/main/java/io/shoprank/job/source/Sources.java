@@ -53,6 +53,7 @@ public final class Sources {
                 .setGroupId(config.kafkaGroup)
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new KafkaRecordParser())
+                .setProperties(config.kafkaClientProperties())
                 .build();
     }
 }
