@@ -179,7 +179,8 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
         }
         double halfLifeMs = config.trendingHalfLife.toMillis();
         RankedList list = CandidateRanker.rank(u.seeds, excluded, u.categories.top(3),
-                c -> board.list(c, u.lastTs, halfLifeMs, 0), config.k);
+                // a fill never needs more than k items beyond the excluded ones: no need to build whole lists
+                c -> board.list(c, u.lastTs, halfLifeMs, 0, config.k + excluded.size()), config.k);
         u.published = list.items().length;
         StoreWrite w = StoreWrite.list(StoreWrite.Kind.RECOMMENDATIONS, user, u.version(), u.lastTs,
                 config.redisTtl.toMillis(), list.items(), list.scores(), list.reasons());

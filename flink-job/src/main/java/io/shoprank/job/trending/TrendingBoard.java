@@ -136,13 +136,22 @@ public final class TrendingBoard {
 
     /** The global list (global when {@code category} is "" or null) or a category's, scored at {@code now}. */
     public TrendingList list(String category, long now, double halfLifeMs, long version) {
+        return list(category, now, halfLifeMs, version, Integer.MAX_VALUE);
+    }
+
+    /** Like {@link #list(String, long, double, long)}, cut to the best {@code limit} (the ranking's fill needs few). */
+    public TrendingList list(String category, long now, double halfLifeMs, long version, int limit) {
         Top top = category == null || category.isEmpty() ? global : categories.get(category);
-        List<Entry> best = top == null ? List.of() : new ArrayList<>(top.ranked);
-        String[] ids = new String[best.size()];
-        double[] scores = new double[best.size()];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = best.get(i).item;
-            scores[i] = DecayedScores.valueAt(best.get(i).key, now, halfLifeMs);
+        int n = top == null ? 0 : Math.min(limit, top.ranked.size());
+        String[] ids = new String[n];
+        double[] scores = new double[n];
+        if (n > 0) {
+            java.util.Iterator<Entry> best = top.ranked.iterator();
+            for (int i = 0; i < n; i++) {
+                Entry e = best.next();
+                ids[i] = e.item;
+                scores[i] = DecayedScores.valueAt(e.key, now, halfLifeMs);
+            }
         }
         return new TrendingList(category == null ? TrendingList.GLOBAL : category, ids, scores, version, now);
     }
