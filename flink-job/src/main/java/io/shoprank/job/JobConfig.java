@@ -1,9 +1,14 @@
 package io.shoprank.job;
 
+import java.io.IOException;
+import java.io.Reader;
 import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * Every setting of the job, in one typed place. Read from {@code --name value} arguments; every setting has
@@ -49,19 +54,6 @@ public final class JobConfig implements Serializable {
     public Duration checkpointInterval = Duration.ofSeconds(10);
     public String checkpointDir = "file:///tmp/shoprank/checkpoints";
     public Duration bufferTimeout = Duration.ofMillis(10);
-    /** Reads {@link #kafkaProperties}; empty when not set. */
-    public java.util.Properties kafkaClientProperties() {
-        java.util.Properties p = new java.util.Properties();
-        if (kafkaProperties != null) {
-            try (java.io.Reader r = java.nio.file.Files.newBufferedReader(java.nio.file.Path.of(kafkaProperties))) {
-                p.load(r);
-            } catch (java.io.IOException e) {
-                throw new IllegalArgumentException("cannot read --kafka-properties " + kafkaProperties + ": " + e, e);
-            }
-        }
-        return p;
-    }
-
     /** Wall-clock TTL of keyed state that is not otherwise bounded (per-user and per-item state). */
     public Duration stateTtl = Duration.ofDays(30);
 
@@ -176,6 +168,19 @@ public final class JobConfig implements Serializable {
         require(rate >= 0 && Double.isFinite(rate), "--rate must be >= 0");
         require(rate == 0 || speedup == 0, "--rate and --speedup cannot both pace the replay");
         require(repeat >= 1, "--repeat must be >= 1");
+    }
+
+    /** Reads {@link #kafkaProperties}; empty when not set. */
+    public Properties kafkaClientProperties() {
+        Properties p = new Properties();
+        if (kafkaProperties != null) {
+            try (Reader r = Files.newBufferedReader(Path.of(kafkaProperties))) {
+                p.load(r);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read --kafka-properties " + kafkaProperties + ": " + e, e);
+            }
+        }
+        return p;
     }
 
     private static boolean positive(Duration d) {

@@ -1,6 +1,5 @@
 package io.shoprank.job.local;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -52,12 +51,5 @@ public final class LocalRedis implements AutoCloseable {
     public void close() throws InterruptedException {
         process.destroy();
         process.waitFor();
-    }
-
-    static boolean installed() {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
-            if (new File(dir, "redis-server").canExecute()) return true;
-        }
-        return false;
     }
 }
