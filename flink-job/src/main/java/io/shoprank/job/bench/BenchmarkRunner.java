@@ -751,15 +751,7 @@ public final class BenchmarkRunner {
                     long used = e.getValue().nanos - (before == null ? 0 : before.nanos);
                     byName.merge(JfrHotspots.normalise(e.getValue().name), used / 1e9 / seconds, Double::sum);
                 }
-                List<Map.Entry<String, Double>> sorted = new ArrayList<>(byName.entrySet());
-                sorted.sort(Map.Entry.<String, Double>comparingByValue().reversed());
-                List<Map<String, Object>> outList = new ArrayList<>();
-                for (Map.Entry<String, Double> e : sorted) {
-                    if (e.getValue() < 0.01) break;
-                    outList.add(Map.of("thread", e.getKey(), "cores", round(e.getValue(), 3),
-                            "usPerEvent", round(e.getValue() * 1e6 / Math.max(1, eventsPerSecond()), 1)));
-                }
-                return outList;
+                return busiestFirst(byName);
             }
 
             List<Map<String, Object>> cpuByThread() {
@@ -769,7 +761,12 @@ public final class BenchmarkRunner {
                     long used = e.getValue().nanos - (before == null ? 0 : before.nanos);
                     byTask.merge(JfrHotspots.normalise(e.getValue().name), used / 1e9 / seconds, Double::sum);
                 }
-                List<Map.Entry<String, Double>> sorted = new ArrayList<>(byTask.entrySet());
+                return busiestFirst(byTask);
+            }
+
+            /** Threads using at least 0.01 cores, busiest first, with their cores and CPU microseconds per event. */
+            private List<Map<String, Object>> busiestFirst(Map<String, Double> coresByThread) {
+                List<Map.Entry<String, Double>> sorted = new ArrayList<>(coresByThread.entrySet());
                 sorted.sort(Map.Entry.<String, Double>comparingByValue().reversed());
                 List<Map<String, Object>> outList = new ArrayList<>();
                 for (Map.Entry<String, Double> e : sorted) {
