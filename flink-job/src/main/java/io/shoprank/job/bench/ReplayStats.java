@@ -2,17 +2,13 @@ package io.shoprank.job.bench;
 
 import io.shoprank.job.events.EventParser;
 import io.shoprank.job.events.ParsedRecord;
+import io.shoprank.job.source.JsonLinesFiles;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.zip.GZIPInputStream;
 
 /**
  * A pre-scan of the replay file with the job's own parser: its line count, valid events, time span, and how
@@ -49,7 +45,7 @@ public final class ReplayStats {
         long valid = 0;
         long min = Long.MAX_VALUE;
         long max = Long.MIN_VALUE;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(open(file), StandardCharsets.UTF_8), 1 << 16)) {
+        try (BufferedReader r = JsonLinesFiles.open(file)) {
             String line;
             while ((line = r.readLine()) != null) {
                 lines++;
@@ -94,11 +90,6 @@ public final class ReplayStats {
     /** Passes a replay at {@code rate} lines/s needs to last {@code seconds}, with one pass to spare. */
     public int passesFor(double rate, double seconds) {
         return (int) Math.min(10_000, Math.ceil(rate * seconds / lines) + 1);
-    }
-
-    private static InputStream open(Path file) throws IOException {
-        InputStream in = Files.newInputStream(file);
-        return file.toString().endsWith(".gz") ? new GZIPInputStream(in, 1 << 16) : in;
     }
 
     private static final class IntList {

@@ -2,18 +2,14 @@ package io.shoprank.job.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shoprank.job.source.JsonLinesFiles;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Runs the two reference baselines ({@link PopularBaseline}, {@link CoVisitBaseline}) under the prequential
@@ -148,10 +144,7 @@ public final class BaselineEvaluator {
     /** {@link #evaluate(Path, int)}, telling {@code listener} about every target. */
     public static Result evaluate(Path file, int k, TargetListener listener) throws IOException {
         BaselineEvaluator ev = new BaselineEvaluator(k).onTarget(listener);
-        try (InputStream raw = Files.newInputStream(file);
-             InputStream in = file.getFileName().toString().endsWith(".gz")
-                     ? new GZIPInputStream(raw, 1 << 16) : raw;
-             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16)) {
+        try (BufferedReader reader = JsonLinesFiles.open(file)) {
             String line;
             while ((line = reader.readLine()) != null) {
                 if (!line.isBlank()) {

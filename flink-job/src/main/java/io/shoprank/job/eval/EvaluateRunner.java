@@ -7,6 +7,7 @@ import io.shoprank.job.ShoprankJob;
 import io.shoprank.job.events.RecordRouter;
 import io.shoprank.job.local.LocalRedis;
 import io.shoprank.job.local.ReplayFileSummary;
+import io.shoprank.job.source.JsonLinesFiles;
 import io.shoprank.store.RedisEndpoint;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.HeartbeatManagerOptions;
@@ -168,9 +169,7 @@ public final class EvaluateRunner {
     /** Share of the file's items that appear in any user's list in Redis after the run. */
     static double coverage(JobConfig config, Path events) throws Exception {
         Set<String> catalog = new HashSet<>();
-        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(
-                new java.util.zip.GZIPInputStream(Files.newInputStream(events)),
-                java.nio.charset.StandardCharsets.UTF_8))) {
+        try (var lines = JsonLinesFiles.open(events)) {
             String line;
             ObjectMapper json = new ObjectMapper();
             while ((line = lines.readLine()) != null) {

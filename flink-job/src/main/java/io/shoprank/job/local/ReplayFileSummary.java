@@ -1,11 +1,9 @@
 package io.shoprank.job.local;
 
+import io.shoprank.job.source.JsonLinesFiles;
+
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.GZIPInputStream;
 
 /**
  * A quick pre-scan of a replay file for the local runner: how many lines (for the progress bar) and which
@@ -26,7 +23,7 @@ public record ReplayFileSummary(long lines, List<String> busiestUsers) {
     public static ReplayFileSummary scan(Path file, int topUsers) throws IOException {
         Map<String, Integer> perUser = new HashMap<>();
         long lines = 0;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(open(file), StandardCharsets.UTF_8))) {
+        try (BufferedReader r = JsonLinesFiles.open(file)) {
             String line;
             while ((line = r.readLine()) != null) {
                 lines++;
@@ -44,10 +41,5 @@ public record ReplayFileSummary(long lines, List<String> busiestUsers) {
             busiest.add(users.get(i).getKey());
         }
         return new ReplayFileSummary(lines, busiest);
-    }
-
-    static InputStream open(Path file) throws IOException {
-        InputStream in = Files.newInputStream(file);
-        return file.toString().endsWith(".gz") ? new GZIPInputStream(in, 1 << 16) : in;
     }
 }
