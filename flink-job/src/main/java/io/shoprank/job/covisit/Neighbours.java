@@ -19,11 +19,7 @@ public final class Neighbours {
                     .thenComparing(Map.Entry::getKey);
 
     public static Ranked top(Iterable<Map.Entry<String, Double>> entries, int k) {
-        List<Map.Entry<String, Double>> all = new ArrayList<>();
-        for (Map.Entry<String, Double> e : entries) {
-            all.add(Map.entry(e.getKey(), e.getValue()));
-        }
-        all.sort(STRONGEST_FIRST);
+        List<Map.Entry<String, Double>> all = strongestFirst(entries);
         int n = Math.min(k, all.size());
         String[] ids = new String[n];
         double[] weights = new double[n];
@@ -36,15 +32,21 @@ public final class Neighbours {
 
     /** The ids beyond the strongest {@code keep}: the ones to evict when an item's neighbour table overflows. */
     public static List<String> weakest(Iterable<Map.Entry<String, Double>> entries, int keep) {
-        List<Map.Entry<String, Double>> all = new ArrayList<>();
-        for (Map.Entry<String, Double> e : entries) {
-            all.add(Map.entry(e.getKey(), e.getValue()));
-        }
-        all.sort(STRONGEST_FIRST);
+        List<Map.Entry<String, Double>> all = strongestFirst(entries);
         List<String> out = new ArrayList<>();
         for (int i = keep; i < all.size(); i++) {
             out.add(all.get(i).getKey());
         }
         return out;
+    }
+
+    /** A sorted copy (state iterators may reuse their entry objects). */
+    private static List<Map.Entry<String, Double>> strongestFirst(Iterable<Map.Entry<String, Double>> entries) {
+        List<Map.Entry<String, Double>> all = new ArrayList<>();
+        for (Map.Entry<String, Double> e : entries) {
+            all.add(Map.entry(e.getKey(), e.getValue()));
+        }
+        all.sort(STRONGEST_FIRST);
+        return all;
     }
 }
