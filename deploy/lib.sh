@@ -68,7 +68,9 @@ stop_redis() {
 # Runs a main class of flink-job on its runtime classpath.
 run_java() {
   local main="$1"; shift
+  # JavaCPP (ND4J's natives) unpacks ~400 MB once: into the build directory, not ~/.javacpp
   java -Xmx4g -Djava.awt.headless=true -Dlog4j.configurationFile="$root/deploy/log4j2-local.properties" \
+    -Dorg.bytedeco.javacpp.cachedir="$root/flink-job/target/javacpp-cache" \
     --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED \
     -cp "$root/flink-job/target/classes:$root/feature-store/target/classes:$(cat "$root/flink-job/target/classpath.txt")" \
     "$main" "$@"

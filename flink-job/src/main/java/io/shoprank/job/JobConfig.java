@@ -21,6 +21,19 @@ public final class JobConfig implements Serializable {
     public enum SourceKind { FILE, KAFKA }
 
     /** Which of a user's items never come back in the user's recommendations. */
+    /** The ablation switch of the online models. */
+    public enum Models {
+        NONE, CONVERSION, EMBEDDINGS, ALL;
+
+        public boolean conversion() {
+            return this == CONVERSION || this == ALL;
+        }
+
+        public boolean embeddings() {
+            return this == EMBEDDINGS || this == ALL;
+        }
+    }
+
     public enum Exclude { SEEN, BOUGHT }
 
     // --- sources
@@ -78,6 +91,26 @@ public final class JobConfig implements Serializable {
     public Duration trendingHalfLife = Duration.ofHours(6);
     /** Items per category trending list and in the global trending list. */
     public int trendingSize = 100;
+    /** At most this many items of one category among a list's first 10. */
+    public int maxPerCategory = 5;
+
+    // --- online models
+    /** Which online models the ranking uses (the ablation switch): none, conversion, embeddings, all. */
+    public Models models = Models.ALL;
+    /** Event-time length of a model epoch: each epoch's updates are published as one versioned delta. */
+    public Duration modelEpoch = Duration.ofSeconds(30);
+    /** How long after a view a cart or purchase of the same item by the same user makes it a positive. */
+    public Duration labelWindow = Duration.ofMinutes(30);
+    /** Hashed feature space of the conversion model (a power of two). */
+    public int conversionDimension = 1 << 16;
+    /** Dimension of the item embeddings. */
+    public int embeddingDim = 16;
+    /** Items with an embedding (the least recently updated beyond this are dropped). */
+    public int embeddingItems = 200_000;
+    /** Candidates the embedding source proposes per list. */
+    public int embeddingCandidates = 20;
+    /** Seed of every random choice of the models (initial vectors, sampled negatives). */
+    public long modelSeed = 42;
 
     public static JobConfig fromArgs(String[] args) {
         Map<String, String> m = new LinkedHashMap<>();
@@ -140,6 +173,15 @@ public final class JobConfig implements Serializable {
             case "max-seen-items": maxSeenItems = Integer.parseInt(v); break;
             case "trending-half-life-minutes": trendingHalfLife = Duration.ofMinutes(Long.parseLong(v)); break;
             case "trending-size": trendingSize = Integer.parseInt(v); break;
+            case "max-per-category": maxPerCategory = Integer.parseInt(v); break;
+            case "models": models = Models.valueOf(v.toUpperCase()); break;
+            case "model-epoch-seconds": modelEpoch = Duration.ofSeconds(Long.parseLong(v)); break;
+            case "label-window-minutes": labelWindow = Duration.ofMinutes(Long.parseLong(v)); break;
+            case "conversion-dimension": conversionDimension = Integer.parseInt(v); break;
+            case "embedding-dim": embeddingDim = Integer.parseInt(v); break;
+            case "embedding-items": embeddingItems = Integer.parseInt(v); break;
+            case "embedding-candidates": embeddingCandidates = Integer.parseInt(v); break;
+            case "model-seed": modelSeed = Long.parseLong(v); break;
             default: throw new IllegalArgumentException("unknown setting --" + name + " (see --help)");
         }
     }
@@ -155,6 +197,14 @@ public final class JobConfig implements Serializable {
         require(maxNeighbours >= k, "--max-neighbours must be >= --k");
         require(maxSeenItems >= 1, "--max-seen-items must be >= 1");
         require(trendingSize >= k, "--trending-size must be >= --k");
+        require(maxPerCategory >= 1, "--max-per-category must be >= 1");
+        require(positive(modelEpoch), "--model-epoch-seconds must be > 0");
+        require(positive(labelWindow), "--label-window-minutes must be > 0");
+        require(Integer.bitCount(conversionDimension) == 1 && conversionDimension >= 1024,
+                "--conversion-dimension must be a power of two >= 1024");
+        require(embeddingDim >= 2 && embeddingDim <= 256, "--embedding-dim must be in 2..256");
+        require(embeddingItems >= 100, "--embedding-items must be >= 100");
+        require(embeddingCandidates >= 0, "--embedding-candidates must be >= 0");
         require(redisBatch >= 1, "--redis-batch must be >= 1");
         require(positive(trendingHalfLife), "--trending-half-life-minutes must be > 0");
         require(positive(stateTtl), "--state-ttl-hours must be > 0");
@@ -225,6 +275,15 @@ public final class JobConfig implements Serializable {
                 "--max-neighbours N             neighbours kept per item (" + d.maxNeighbours + ")",
                 "--max-seen-items N             items remembered per user for exclusion (" + d.maxSeenItems + ")",
                 "--trending-half-life-minutes N (" + d.trendingHalfLife.toMinutes() + ")",
-                "--trending-size N              (" + d.trendingSize + ")");
+                "--trending-size N              (" + d.trendingSize + ")",
+                "--max-per-category N           items of one category in a list's first 10 (" + d.maxPerCategory + ")",
+                "--models none|conversion|embeddings|all  online models the ranking uses (" + d.models + ")",
+                "--model-epoch-seconds N        event time per published model version (" + d.modelEpoch.toSeconds() + ")",
+                "--label-window-minutes N       view -> cart/purchase label window (" + d.labelWindow.toMinutes() + ")",
+                "--conversion-dimension N       hashed features of the conversion model (" + d.conversionDimension + ")",
+                "--embedding-dim N              (" + d.embeddingDim + ")",
+                "--embedding-items N            items with an embedding, LRU bound (" + d.embeddingItems + ")",
+                "--embedding-candidates N       embedding candidates per list (" + d.embeddingCandidates + ")",
+                "--model-seed N                 seed of initial vectors and sampled negatives (" + d.modelSeed + ")");
     }
 }

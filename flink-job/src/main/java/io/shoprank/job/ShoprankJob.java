@@ -13,13 +13,18 @@ import io.shoprank.job.events.RecordRouter;
 import io.shoprank.job.features.ItemFeaturesFunction;
 import io.shoprank.job.features.ItemScore;
 import io.shoprank.job.features.UserFeaturesFunction;
+import io.shoprank.job.model.ModelDelta;
+import io.shoprank.job.model.ModelUpdater;
+import io.shoprank.job.ranking.ModelGatedOperator;
 import io.shoprank.job.ranking.RecommendFunction;
 import io.shoprank.job.sink.RedisSink;
 import io.shoprank.job.source.Sources;
 import io.shoprank.job.trending.TrendingFunction;
 import io.shoprank.job.trending.TrendingList;
 import io.shoprank.store.StoreWrite;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -114,14 +119,29 @@ public final class ShoprankJob {
                 .name("user sequence").uid("user-sequence")
                 .keyBy(m -> m.item)
                 .process(new CoVisitationFunction(config.maxNeighbours, config.k, config.stateTtl, config.redisTtl,
-                        config.trendingHalfLife))
+                        config.trendingHalfLife, config.models, config.labelWindow, config.conversionDimension,
+                        config.modelSeed))
                 .name("co-visitation").uid("co-visitation");
         DataStream<StoreWrite> similar = touches.getSideOutput(CoVisitationFunction.SIMILAR);
 
-        SingleOutputStreamOperator<StoreWrite> recommendations = touches
-                .keyBy(t -> t.event.user)
-                .process(new RecommendFunction(config))
-                .name("recommend").uid("recommend");
+        // ranking, with the online models' versions broadcast from their one updater (see ModelGatedOperator)
+        KeyedStream<Touch, String> touchesByUser = touches.keyBy(t -> t.event.user);
+        RecommendFunction recommend = new RecommendFunction(config);
+        SingleOutputStreamOperator<StoreWrite> recommendations;
+        if (config.models == JobConfig.Models.NONE) {
+            recommendations = touchesByUser.process(recommend).name("recommend").uid("recommend");
+        } else {
+            DataStream<ModelDelta> modelVersions = touches.getSideOutput(CoVisitationFunction.EXAMPLES)
+                    .keyBy(e -> (byte) 0)
+                    .process(new ModelUpdater(config))
+                    .name("model updater").uid("model-updater")
+                    .setParallelism(1).setMaxParallelism(1)
+                    .setBufferTimeout(0); // a version is small and rare: send it at once
+            recommendations = touchesByUser.connect(modelVersions.broadcast())
+                    .transform("recommend", TypeInformation.of(StoreWrite.class),
+                            new ModelGatedOperator(recommend, config.modelEpoch.toMillis()))
+                    .uid("recommend");
+        }
 
         userFeatures.union(itemFeatures, trendingWrites, similar, recommendations)
                 .sinkTo(new RedisSink(config.redisUrl, config.namespace, config.redisBatch, config.redisLinger))

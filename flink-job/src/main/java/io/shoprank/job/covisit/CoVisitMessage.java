@@ -14,6 +14,10 @@ public class CoVisitMessage {
     public Event event;
     public long seq;
     public long epoch;
+    /** On a touch: the user's side of the conversion model's features, as of just before this event. */
+    public double categoryShare;
+    public boolean topCategory;
+    public long userLastTs;
 
     public CoVisitMessage() {}
 

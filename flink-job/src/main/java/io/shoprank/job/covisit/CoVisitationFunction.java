@@ -1,5 +1,14 @@
 package io.shoprank.job.covisit;
 
+import io.shoprank.job.JobConfig;
+import io.shoprank.job.events.Event;
+import io.shoprank.job.events.EventType;
+import io.shoprank.job.model.ConversionInputs;
+import io.shoprank.job.model.TrainingExample;
+import io.shoprank.job.model.ftrl.ConversionFeatures;
+import io.shoprank.job.model.ftrl.FeatureHasher;
+import io.shoprank.job.model.ftrl.HashedFeatures;
+
 import io.shoprank.job.StateTtl;
 import io.shoprank.job.features.DecayedScores;
 import io.shoprank.store.StoreWrite;
@@ -14,8 +23,10 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Keyed by item: the item's co-visitation neighbours, learned incrementally from pair updates. On a touch it
@@ -31,6 +42,14 @@ public final class CoVisitationFunction extends KeyedProcessFunction<String, CoV
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<StoreWrite> SIMILAR = new OutputTag<>("similar-items") {};
+    /** Training examples for the online models (see {@link TrainingExample}). */
+    public static final OutputTag<TrainingExample> EXAMPLES = new OutputTag<>("training-examples") {};
+    /** Views per item waiting for their label (state bound); beyond it a new view is not labelled. */
+    static final int MAX_PENDING_VIEWS = 256;
+    static final int NEGATIVES = 2;
+    static final int NEGATIVE_POOL = 10_000;
+    /** Seeds whose co-visitation with the touched item is its co-visitation feature, as at serving. */
+    static final int FEATURE_SEEDS = 3;
 
     private final int maxNeighbours;
     private final int similarSize;
@@ -38,12 +57,30 @@ public final class CoVisitationFunction extends KeyedProcessFunction<String, CoV
     private final long redisTtlMs;
     private final double halfLifeMs;
 
+    private final JobConfig.Models models;
+    private final long labelWindowMs;
+    private final long seed;
+    private final int conversionDimension;
     private transient MapState<String, Double> weights;
     private transient ValueState<ItemCoVisitMeta> meta;
+    private transient MapState<String, PendingView> pendingViews;
+    private transient ConversionFeatures features;
+    private transient NegativeSampler negatives;
     private transient Counter evictions;
 
     public CoVisitationFunction(int maxNeighbours, int similarSize, Duration stateTtl, Duration redisTtl,
                                 Duration popularityHalfLife) {
+        this(maxNeighbours, similarSize, stateTtl, redisTtl, popularityHalfLife, JobConfig.Models.NONE,
+                Duration.ofMinutes(30), 1 << 16, 0);
+    }
+
+    public CoVisitationFunction(int maxNeighbours, int similarSize, Duration stateTtl, Duration redisTtl,
+                                Duration popularityHalfLife, JobConfig.Models models, Duration labelWindow,
+                                int conversionDimension, long seed) {
+        this.models = models;
+        this.labelWindowMs = labelWindow.toMillis();
+        this.conversionDimension = conversionDimension;
+        this.seed = seed;
         this.halfLifeMs = popularityHalfLife.toMillis();
         this.maxNeighbours = maxNeighbours;
         this.similarSize = similarSize;
@@ -60,6 +97,11 @@ public final class CoVisitationFunction extends KeyedProcessFunction<String, CoV
         m.enableTimeToLive(StateTtl.of(stateTtl));
         meta = getRuntimeContext().getState(m);
         evictions = getRuntimeContext().getMetricGroup().addGroup("covisit").counter("evictions");
+        MapStateDescriptor<String, PendingView> p = new MapStateDescriptor<>("pending-views", String.class, PendingView.class);
+        p.enableTimeToLive(StateTtl.of(stateTtl));
+        pendingViews = getRuntimeContext().getMapState(p);
+        features = new ConversionFeatures(new FeatureHasher(conversionDimension));
+        negatives = new NegativeSampler(NEGATIVE_POOL, seed);
     }
 
     @Override
@@ -68,8 +110,10 @@ public final class CoVisitationFunction extends KeyedProcessFunction<String, CoV
         if (md == null) {
             md = new ItemCoVisitMeta();
         }
+        double covisit = 0; // the touched item's co-visitation with the user's latest items, before this event
         for (int k = 0; k < m.others.length; k++) {
             Double old = weights.get(m.others[k]);
+            if (old != null && k < FEATURE_SEEDS) covisit += old / (1.0 + k);
             weights.put(m.others[k], (old == null ? 0 : old) + m.weights[k]);
             if (old == null) {
                 md.entries++;
@@ -97,10 +141,27 @@ public final class CoVisitationFunction extends KeyedProcessFunction<String, CoV
             if (m.event.category != null) {
                 md.category = m.event.category;
             }
+            if (models.conversion()) {
+                label(m, md, covisit, ctx);
+            }
+            count(md, m.event);
+            if (models.embeddings() && m.event.type.weight() > 0) {
+                String[] neg = negatives.sample(NEGATIVES, m.event.user, m.seq, m.item, m.others);
+                if (neg.length > 0) {
+                    ctx.output(EXAMPLES, TrainingExample.interaction(m.others, m.item, neg, m.event.ts));
+                }
+                negatives.add(m.item);
+            }
             Neighbours.Ranked top = Neighbours.top(weights.entries(), maxNeighbours);
             Touch touch = new Touch(m.event, m.epoch, m.seq, top.ids(), top.weights());
             touch.itemCategory = md.category;
             touch.itemPopularity = md.popularityKey;
+            touch.itemViews = md.views;
+            touch.itemConversions = md.conversions;
+            touch.itemPrice = md.price;
+            touch.categoryShare = m.categoryShare;
+            touch.topCategory = m.topCategory;
+            touch.userLastTs = m.userLastTs;
             out.collect(touch);
             int n = Math.min(similarSize, top.ids().length);
             String[] similarIds = Arrays.copyOf(top.ids(), n);
@@ -116,5 +177,58 @@ public final class CoVisitationFunction extends KeyedProcessFunction<String, CoV
             }
         }
         meta.update(md);
+    }
+
+    private static void count(ItemCoVisitMeta md, Event e) {
+        if (e.type == EventType.VIEW || e.type == EventType.CLICK) md.views++;
+        if (e.type == EventType.CART || e.type == EventType.PURCHASE) md.conversions++;
+        if (e.price != null) md.price = e.price;
+    }
+
+    /**
+     * The label join, keyed by item: a view waits (with its features as of now) for a cart or purchase of the
+     * item by the same user within the label window; an event-time timer closes the window as a negative.
+     */
+    private void label(CoVisitMessage m, ItemCoVisitMeta md, double covisit, Context ctx) throws Exception {
+        Event e = m.event;
+        if (e.type == EventType.CART || e.type == EventType.PURCHASE) {
+            PendingView v = pendingViews.get(e.user);
+            if (v != null) {
+                pendingViews.remove(e.user);
+                md.pendingViews--;
+                if (e.ts - v.ts <= labelWindowMs) {
+                    ctx.output(EXAMPLES, TrainingExample.conversion(v.idx, v.val, true, e.ts));
+                }
+            }
+        } else if ((e.type == EventType.VIEW || e.type == EventType.CLICK) && md.pendingViews < MAX_PENDING_VIEWS
+                && !pendingViews.contains(e.user)) {
+            ConversionInputs.User user = new ConversionInputs.User(m.categoryShare, m.topCategory, m.seq, m.userLastTs);
+            ConversionInputs.Item item = new ConversionInputs.Item(md.category, md.popularityKey, md.views,
+                    md.conversions, md.price);
+            HashedFeatures f = features.features(ConversionInputs.of(user, item, covisit, e.ts, halfLifeMs));
+            pendingViews.put(e.user, new PendingView(e.ts, f.idx(), f.val()));
+            md.pendingViews++;
+            // whole seconds, so that the views of one second share a timer
+            ctx.timerService().registerEventTimeTimer((e.ts + labelWindowMs) / 1000 * 1000 + 999);
+        }
+    }
+
+    /** Label windows closed: those views are negatives. */
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Touch> out) throws Exception {
+        ItemCoVisitMeta md = meta.value();
+        List<String> closed = new ArrayList<>();
+        for (Map.Entry<String, PendingView> v : pendingViews.entries()) {
+            if (v.getValue().ts + labelWindowMs <= timestamp) {
+                closed.add(v.getKey());
+                ctx.output(EXAMPLES, TrainingExample.conversion(v.getValue().idx, v.getValue().val, false,
+                        v.getValue().ts + labelWindowMs));
+            }
+        }
+        for (String user : closed) pendingViews.remove(user);
+        if (md != null && !closed.isEmpty()) {
+            md.pendingViews = Math.max(0, md.pendingViews - closed.size());
+            meta.update(md);
+        }
     }
 }

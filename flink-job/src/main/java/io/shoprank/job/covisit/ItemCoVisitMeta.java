@@ -14,6 +14,13 @@ public class ItemCoVisitMeta {
     public double popularityKey = DecayedScores.EMPTY;
     /** The item's category as last seen on an event. */
     public String category;
+    /** Views and clicks, and carts and purchases, of the item (for its conversion rate). */
+    public long views;
+    public long conversions;
+    /** The latest price seen on an event, NaN when none. */
+    public double price = Double.NaN;
+    /** Views of the item waiting for their conversion label (co-visitation stage's pending-views state). */
+    public int pendingViews;
 
     public ItemCoVisitMeta() {}
 }

@@ -16,6 +16,14 @@ public class Touch {
     /** The item's category and decayed popularity key as the co-visitation stage knows them. */
     public String itemCategory;
     public double itemPopularity;
+    /** The item's views+clicks and carts+purchases so far, and latest price (NaN when none). */
+    public long itemViews;
+    public long itemConversions;
+    public double itemPrice = Double.NaN;
+    /** The user's context for the conversion model (see CoVisitMessage). */
+    public double categoryShare;
+    public boolean topCategory;
+    public long userLastTs;
 
     public Touch() {}
 

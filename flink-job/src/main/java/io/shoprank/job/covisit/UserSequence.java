@@ -1,5 +1,8 @@
 package io.shoprank.job.covisit;
 
+import io.shoprank.job.features.CategoryAffinity;
+import io.shoprank.job.model.ConversionInputs;
+
 import io.shoprank.job.events.Event;
 import io.shoprank.job.features.RecentItems;
 
@@ -16,6 +19,10 @@ public class UserSequence {
      * has a later epoch, so the ranking stage knows to restart its count instead of waiting for old numbers.
      */
     public long epoch;
+    /** The user's decayed category affinity (20 categories), for the conversion model's user features. */
+    public CategoryAffinity categories = new CategoryAffinity();
+    /** Event time of the user's latest event, 0 before the first. */
+    public long lastTs;
 
     public UserSequence() {}
 
@@ -46,5 +53,9 @@ public class UserSequence {
     public void append(Event e, int window) {
         items = RecentItems.push(items, e.item, window);
         nextSeq++;
+        if (e.category != null && e.type.weight() > 0) {
+            categories.add(e.category, e.type.weight(), e.ts, ConversionInputs.CATEGORY_HALF_LIFE_MS, 20);
+        }
+        lastTs = Math.max(lastTs, e.ts);
     }
 }

@@ -47,7 +47,13 @@ public final class UserSequenceFunction extends KeyedProcessFunction<String, Eve
             out.collect(CoVisitMessage.pairs(pairs.others()[k], new String[] {e.item},
                     new double[] {pairs.weights()[k]}));
         }
-        out.collect(CoVisitMessage.touch(e, s.epoch, s.nextSeq, pairs.others(), pairs.weights()));
+        CoVisitMessage touch = CoVisitMessage.touch(e, s.epoch, s.nextSeq, pairs.others(), pairs.weights());
+        if (e.category != null) {
+            touch.categoryShare = s.categories.share(e.category);
+            touch.topCategory = s.categories.isTop(e.category);
+        }
+        touch.userLastTs = s.lastTs;
+        out.collect(touch);
         s.append(e, pairWindow);
         sequence.update(s);
     }

@@ -53,4 +53,27 @@ public class CategoryAffinity {
         }
         return 0;
     }
+
+    /** The category's share of the user's affinity (0 when unknown): decay cancels out of the ratio. */
+    public double share(String category) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (double k : keys) max = Math.max(max, k);
+        double sum = 0;
+        double mine = 0;
+        for (int i = 0; i < keys.length; i++) {
+            double v = Math.pow(2, keys[i] - max); // keys are log2 (DecayedScores)
+            sum += v;
+            if (categories[i].equals(category)) mine = v;
+        }
+        return sum == 0 ? 0 : mine / sum;
+    }
+
+    /** Whether the category is the user's strongest. */
+    public boolean isTop(String category) {
+        int best = -1;
+        for (int i = 0; i < keys.length; i++) {
+            if (best < 0 || keys[i] > keys[best]) best = i;
+        }
+        return best >= 0 && categories[best].equals(category);
+    }
 }

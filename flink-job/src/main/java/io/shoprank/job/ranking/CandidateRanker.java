@@ -3,9 +3,7 @@ package io.shoprank.job.ranking;
 import io.shoprank.job.trending.TrendingList;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,21 +11,33 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Builds a user's top-K: co-visitation neighbours of the user's latest items (a neighbour of the item at
- * distance d counts weight / (1 + d)), minus the excluded items, then filled up to K from the trending lists
- * of the user's categories, then from global trending. Pure: no Flink, no I/O.
+ * Builds a user's top-K in two steps. {@link #pool}: candidates from every source, each ranked within its
+ * source — co-visitation neighbours of the user's latest items (a neighbour of the item at distance d counts
+ * weight / (1 + d)), nearest items to the user's embedding, trending in the user's top 3 categories, trending
+ * overall — minus the excluded items. {@link #rank}: every candidate gets the probability that it is the
+ * user's next item ({@link SourceCalibration}), optionally adjusted by the online models, and the best K are
+ * kept with at most {@code maxPerCategory} items of one category in the first 10. Pure: no Flink, no I/O.
  */
 public final class CandidateRanker {
-    /** Fill entries score below every co-visitation candidate; this keeps the scores ordered. */
-    private static final double FILL_SCORE_SCALE = 1e-6;
+    /** The first positions that the category-diversity rule applies to. */
+    public static final int DIVERSE_TOP = 10;
 
     private CandidateRanker() {}
 
-    public static RankedList rank(Seed[] seeds, Set<String> excluded, String[] topCategories,
-                                  Function<String, TrendingList> trending, int k) {
+    /** Adjusts a candidate's calibrated probability (the online models); identity when they are off. */
+    public interface Adjustment {
+        double apply(CandidatePool.Candidate c, double probability);
+
+        Adjustment NONE = (c, p) -> p;
+    }
+
+    public static CandidatePool pool(Seed[] seeds, Set<String> excluded, String[] topCategories,
+                                     Function<String, TrendingList> trending, String[] embeddingNeighbours,
+                                     int covisitLimit, int fillLimit) {
+        CandidatePool pool = new CandidatePool();
         Map<String, Double> score = new LinkedHashMap<>();
         Map<String, String> via = new HashMap<>();
-        Map<String, Double> bestContribution = new HashMap<>();
+        Map<String, Double> best = new HashMap<>();
         for (int d = 0; d < seeds.length; d++) {
             Seed s = seeds[d];
             for (int i = 0; i < s.neighbours.length; i++) {
@@ -35,45 +45,98 @@ public final class CandidateRanker {
                 if (excluded.contains(c)) continue;
                 double contribution = s.weights[i] / (1.0 + d);
                 score.merge(c, contribution, Double::sum);
-                if (contribution > bestContribution.getOrDefault(c, 0.0)) {
-                    bestContribution.put(c, contribution);
+                if (contribution > best.getOrDefault(c, 0.0)) {
+                    best.put(c, contribution);
                     via.put(c, s.item);
                 }
             }
         }
         List<Map.Entry<String, Double>> ranked = new ArrayList<>(score.entrySet());
-        ranked.sort(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder())); // stable: ties keep first-seen order
-        List<String> items = new ArrayList<>(k);
-        List<Double> scores = new ArrayList<>(k);
-        List<String> reasons = new ArrayList<>(k);
-        Set<String> taken = new HashSet<>();
-        for (int i = 0; i < ranked.size() && items.size() < k; i++) {
-            String c = ranked.get(i).getKey();
-            items.add(c);
-            scores.add(ranked.get(i).getValue());
-            reasons.add("viewed together with " + via.get(c));
-            taken.add(c);
+        ranked.sort(Map.Entry.<String, Double>comparingByValue().reversed()); // stable: ties keep first-seen order
+        for (int i = 0; i < ranked.size() && i < covisitLimit; i++) {
+            CandidatePool.Candidate c = pool.add(ranked.get(i).getKey());
+            c.covisit = ranked.get(i).getValue();
+            c.via = via.get(c.item);
+            pool.offer(CandidateSource.COVISIT, c);
         }
-        for (String category : topCategories) {
-            fill(trending.apply(category), "popular in " + category, excluded, taken, items, scores, reasons, k);
+        for (String item : embeddingNeighbours) {
+            if (!excluded.contains(item)) pool.offer(CandidateSource.EMBEDDING, pool.add(item));
         }
-        fill(trending.apply(TrendingList.GLOBAL), "popular now", excluded, taken, items, scores, reasons, k);
-        return new RankedList(items.toArray(new String[0]), scores.stream().mapToDouble(Double::doubleValue).toArray(),
-                reasons.toArray(new String[0]));
+        for (int i = 0; i < topCategories.length && i < CandidateSource.CATEGORIES.length; i++) {
+            fill(pool, CandidateSource.CATEGORIES[i], trending.apply(topCategories[i]), excluded, fillLimit);
+        }
+        fill(pool, CandidateSource.GLOBAL, trending.apply(TrendingList.GLOBAL), excluded, fillLimit);
+        return pool;
     }
 
-    private static void fill(TrendingList list, String reason, Set<String> excluded, Set<String> taken,
-                             List<String> items, List<Double> scores, List<String> reasons, int k) {
+    private static void fill(CandidatePool pool, CandidateSource source, TrendingList list, Set<String> excluded,
+                             int limit) {
         if (list == null) return;
-        double floor = scores.isEmpty() ? Double.MAX_VALUE : scores.get(scores.size() - 1);
-        for (int i = 0; i < list.items.length && items.size() < k; i++) {
-            String c = list.items[i];
-            if (excluded.contains(c) || !taken.add(c)) continue;
-            double s = Math.min(floor, list.scores[i] * FILL_SCORE_SCALE);
-            items.add(c);
-            scores.add(s);
-            reasons.add(reason);
-            floor = s;
+        for (int i = 0; i < list.items.length && pool.size(source) < limit; i++) {
+            String item = list.items[i];
+            if (excluded.contains(item)) continue;
+            CandidatePool.Candidate c = pool.add(item);
+            if (c.category == null && !list.isGlobal()) c.category = list.category;
+            pool.offer(source, c);
         }
+    }
+
+    /**
+     * The best {@code k} candidates by adjusted probability (ties in pool order), at most
+     * {@code maxPerCategory} of one known category among the first {@link #DIVERSE_TOP}; items held back by
+     * that rule follow in score order.
+     */
+    public static RankedList rank(CandidatePool pool, SourceCalibration calibration, Adjustment adjustment,
+                                  Function<String, String> categoryOf, int maxPerCategory, int k) {
+        List<CandidatePool.Candidate> all = new ArrayList<>(pool.candidates());
+        for (CandidatePool.Candidate c : all) {
+            c.score = adjustment.apply(c, calibration.probability(c));
+        }
+        all.sort((a, b) -> Double.compare(b.score, a.score)); // stable
+        List<CandidatePool.Candidate> chosen = new ArrayList<>(k);
+        List<CandidatePool.Candidate> heldBack = new ArrayList<>();
+        Map<String, Integer> perCategory = new HashMap<>();
+        for (CandidatePool.Candidate c : all) {
+            if (chosen.size() >= k) break;
+            if (chosen.size() < DIVERSE_TOP) {
+                String cat = c.category != null ? c.category : categoryOf.apply(c.item);
+                if (cat != null && perCategory.merge(cat, 1, Integer::sum) > maxPerCategory) {
+                    heldBack.add(c);
+                    continue;
+                }
+            } else if (!heldBack.isEmpty()) {
+                chosen.addAll(heldBack.subList(0, Math.min(heldBack.size(), k - chosen.size())));
+                heldBack.clear();
+                if (chosen.size() >= k) break;
+            }
+            chosen.add(c);
+        }
+        for (int i = 0; i < heldBack.size() && chosen.size() < k; i++) chosen.add(heldBack.get(i));
+        String[] items = new String[chosen.size()];
+        double[] scores = new double[chosen.size()];
+        String[] reasons = new String[chosen.size()];
+        for (int i = 0; i < items.length; i++) {
+            CandidatePool.Candidate c = chosen.get(i);
+            items[i] = c.item;
+            scores[i] = c.score;
+            reasons[i] = reason(c, calibration);
+        }
+        return new RankedList(items, scores, reasons);
+    }
+
+    /** The reason of the source that contributes most to the candidate's probability. */
+    static String reason(CandidatePool.Candidate c, SourceCalibration calibration) {
+        CandidateSource best = null;
+        double bestP = -1;
+        for (CandidateSource s : CandidateSource.values()) {
+            if (c.rank(s) >= 0 && calibration.probability(c, s) > bestP) {
+                bestP = calibration.probability(c, s);
+                best = s;
+            }
+        }
+        if (best == CandidateSource.COVISIT) return "viewed together with " + c.via;
+        if (best == CandidateSource.EMBEDDING) return "similar to items you viewed";
+        if (best == CandidateSource.GLOBAL || c.category == null) return "popular now";
+        return "popular in " + c.category;
     }
 }

@@ -6,6 +6,10 @@ import io.shoprank.job.covisit.Touch;
 import io.shoprank.job.eval.PrequentialOutcome;
 import io.shoprank.job.eval.RollingQuality;
 import io.shoprank.job.features.RecentItems;
+import io.shoprank.job.model.ConversionInputs;
+import io.shoprank.job.model.ModelDelta;
+import io.shoprank.job.model.ModelReplica;
+import io.shoprank.job.model.embedding.ItemEmbeddings;
 import io.shoprank.job.trending.TrendingBoard;
 import io.shoprank.store.StoreWrite;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -28,6 +32,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -59,12 +64,21 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
     static final long REFRESH_DELAY_MS = 500;
     static final int MAX_REFRESHES = 20;
     static final int QUALITY_WINDOW = 10_000;
+    /** Co-visitation candidates per list before ranking. */
+    static final int COVISIT_CANDIDATES = 50;
+    /** Items the subtask remembers the summary of (a cache, rebuilt from traffic). */
+    static final int ITEM_SUMMARIES = 200_000;
 
     private final JobConfig config;
     private transient ValueState<UserRanking> ranking;
     private transient MapState<Long, Touch> pending;
     private transient TrendingBoard board;
     private transient ListState<TrendingBoard.Entry> boardState;
+    private transient SourceCalibration calibration;
+    private transient ListState<CalibrationState> calibrationState;
+    private transient ItemSummaries items;
+    private transient ModelScoring models;
+    private transient ListState<ReplicaState> replicaState;
     private transient RollingQuality quality;
     private transient Counter targets;
     private transient Counter hits;
@@ -80,14 +94,33 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
         board = new TrendingBoard(config.trendingSize, 2 * config.k);
         boardState = ctx.getOperatorStateStore().getUnionListState(
                 new ListStateDescriptor<>("popular-board", TrendingBoard.Entry.class));
+        calibrationState = ctx.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>("source-calibration", CalibrationState.class));
+        calibration = new SourceCalibration();
+        items = new ItemSummaries(ITEM_SUMMARIES);
+        replicaState = ctx.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>("model-replica", ReplicaState.class));
+        ModelReplica replica = new ModelReplica(config.conversionDimension,
+                new ItemEmbeddings(config.embeddingDim, config.embeddingItems, config.modelSeed));
         if (ctx.isRestored()) {
             board.restore(boardState.get()); // after a rescale: every old board, merged
+            calibration = CalibrationState.mostInformed(calibrationState.get());
+            ReplicaState.restoreInto(replica, replicaState.get());
         }
+        models = new ModelScoring(config, replica);
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
         boardState.update(new ArrayList<>(board.entries()));
+        calibrationState.update(List.of(CalibrationState.of(calibration)));
+        replicaState.update(config.models == JobConfig.Models.NONE ? List.of()
+                : List.of(ReplicaState.of(models.replica(), getRuntimeContext().getTaskInfo().getIndexOfThisSubtask())));
+    }
+
+    /** A model version from the updater (through {@link ModelGatedOperator}); applied when an event needs it. */
+    public void onModelDelta(ModelDelta d) {
+        models.replica().enqueue(d);
     }
 
     @Override
@@ -108,10 +141,16 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
         MetricGroup rank = getRuntimeContext().getMetricGroup().addGroup("ranking");
         reordered = rank.counter("reordered");
         gaps = rank.counter("gaps");
+        MetricGroup m = getRuntimeContext().getMetricGroup().addGroup("model");
+        m.gauge("servedVersion", () -> models.replica().version());
+        m.gauge("queuedVersions", () -> models.replica().queued());
     }
 
     @Override
     public void processElement(Touch t, Context ctx, Collector<StoreWrite> out) throws Exception {
+        if (config.models != JobConfig.Models.NONE) {
+            models.advanceFor(t.event.ts);
+        }
         UserRanking u = ranking.value();
         if (u == null || t.epoch > u.epoch) {
             u = new UserRanking(); // first event, or the user's upstream sequence restarted after its TTL
@@ -144,6 +183,8 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
         checkServed(u, t, ctx);
         u.learn(t, config.seedItems, config.maxSeenItems);
         board.update(t.event.item, t.itemCategory, t.itemPopularity, t.event.ts);
+        items.put(t.event.item, new ConversionInputs.Item(t.itemCategory, t.itemPopularity, t.itemViews,
+                t.itemConversions, t.itemPrice));
         RankedList list = publish(u, t.event.user, t.event.ingestMs, out);
         u.served = list.items();
         if (list.items().length < config.k) {
@@ -172,15 +213,27 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
         }
     }
 
-    private RankedList publish(UserRanking u, String user, long ingestMs, Collector<StoreWrite> out) {
+    /** The user's candidates from every source, as they stand now. */
+    private CandidatePool pool(UserRanking u) {
         Set<String> excluded = new HashSet<>();
         for (String s : config.exclude == JobConfig.Exclude.BOUGHT ? u.bought : u.seen) {
             excluded.add(s);
         }
         double halfLifeMs = config.trendingHalfLife.toMillis();
-        RankedList list = CandidateRanker.rank(u.seeds, excluded, u.categories.top(3),
+        CandidatePool pool = CandidateRanker.pool(u.seeds, excluded, u.categories.top(3),
                 // a fill never needs more than k items beyond the excluded ones: no need to build whole lists
-                c -> board.list(c, u.lastTs, halfLifeMs, 0, config.k + excluded.size()), config.k);
+                c -> board.list(c, u.lastTs, halfLifeMs, 0, config.k + excluded.size()),
+                models.embeddingNeighbours(u, excluded), COVISIT_CANDIDATES, config.k);
+        if (config.models != JobConfig.Models.NONE) {
+            models.score(pool, u, items);
+        }
+        return pool;
+    }
+
+    private RankedList publish(UserRanking u, String user, long ingestMs, Collector<StoreWrite> out) {
+        RankedList list = CandidateRanker.rank(pool(u), calibration,
+                config.models == JobConfig.Models.NONE ? CandidateRanker.Adjustment.NONE : calibration::adjusted,
+                items::category, config.maxPerCategory, config.k);
         u.published = list.items().length;
         StoreWrite w = StoreWrite.list(StoreWrite.Kind.RECOMMENDATIONS, user, u.version(), u.lastTs,
                 config.redisTtl.toMillis(), list.items(), list.scores(), list.reasons());
@@ -207,6 +260,7 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
             hits.inc();
         }
         quality.add(rank);
+        calibration.observe(pool(u), item);
         ctx.output(OUTCOMES, new PrequentialOutcome(t.event.user, item, t.event.ts, rank, u.nextSeq));
     }
 

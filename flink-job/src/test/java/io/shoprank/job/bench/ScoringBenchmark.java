@@ -1,7 +1,9 @@
 package io.shoprank.job.bench;
 
 import io.shoprank.job.events.Event;
+import io.shoprank.job.ranking.CandidatePool;
 import io.shoprank.job.ranking.CandidateRanker;
+import io.shoprank.job.ranking.SourceCalibration;
 import io.shoprank.job.ranking.RankedList;
 import io.shoprank.job.ranking.Seed;
 import io.shoprank.job.trending.TrendingList;
@@ -73,8 +75,11 @@ public class ScoringBenchmark {
         }
     }
 
+    private final SourceCalibration calibration = new SourceCalibration();
+
     @Benchmark
     public RankedList rankTop20() {
-        return CandidateRanker.rank(seeds, excluded, categories, trending::get, 20);
+        CandidatePool pool = CandidateRanker.pool(seeds, excluded, categories, trending::get, new String[0], 50, 20);
+        return CandidateRanker.rank(pool, calibration, CandidateRanker.Adjustment.NONE, i -> null, 5, 20);
     }
 }

@@ -170,7 +170,8 @@ class CandidateRankerTest {
     }
 
     private RankedList rank(Seed[] seeds, Set<String> excluded, String[] categories, int k) {
-        return CandidateRanker.rank(seeds, excluded, categories, trending::get, k);
+        CandidatePool pool = CandidateRanker.pool(seeds, excluded, categories, trending::get, new String[0], 50, k);
+        return CandidateRanker.rank(pool, new SourceCalibration(), CandidateRanker.Adjustment.NONE, i -> null, k, k);
     }
 
     /** A trending list whose i-th of n items scores n - i. */

@@ -1,0 +1,46 @@
+package io.shoprank.job.model;
+
+/**
+ * One training example for the online models, from the co-visitation stage (Flink POJO).
+ * <ul>
+ *   <li>{@link Kind#CONVERSION}: a view whose label window closed — the hashed features of (user, item) as they
+ *   were at the view, and whether the user carted or bought the item within the window;</li>
+ *   <li>{@link Kind#INTERACTION}: a user's event on {@link #positive} after the {@link #context} items, with
+ *   sampled {@link #negatives}, for the embeddings (BPR).</li>
+ * </ul>
+ */
+public class TrainingExample {
+    public enum Kind { CONVERSION, INTERACTION }
+
+    public Kind kind;
+    /** Event time of what completed the example (the label, or the interaction). */
+    public long ts;
+    public int[] idx;
+    public float[] val;
+    public boolean label;
+    public String[] context;
+    public String positive;
+    public String[] negatives;
+
+    public TrainingExample() {}
+
+    public static TrainingExample conversion(int[] idx, float[] val, boolean label, long ts) {
+        TrainingExample e = new TrainingExample();
+        e.kind = Kind.CONVERSION;
+        e.idx = idx;
+        e.val = val;
+        e.label = label;
+        e.ts = ts;
+        return e;
+    }
+
+    public static TrainingExample interaction(String[] context, String positive, String[] negatives, long ts) {
+        TrainingExample e = new TrainingExample();
+        e.kind = Kind.INTERACTION;
+        e.context = context;
+        e.positive = positive;
+        e.negatives = negatives;
+        e.ts = ts;
+        return e;
+    }
+}

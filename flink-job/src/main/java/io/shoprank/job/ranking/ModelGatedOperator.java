@@ -1,0 +1,155 @@
+package io.shoprank.job.ranking;
+
+import io.shoprank.job.covisit.Touch;
+import io.shoprank.job.model.ModelDelta;
+import io.shoprank.store.StoreWrite;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.KeyGroupRange;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Hosts {@link RecommendFunction} with a second, broadcast input: the model versions from the updater.
+ *
+ * <p>An event at time ts is scored with the model version of epoch {@code ts / epoch - 2}
+ * ({@link ModelScoring#requiredEpoch}). Live, that version arrived long before the event. When it has not
+ * (a replay running ahead of the updater), the touch waits in a queue, and so does everything after it on
+ * the touch input, watermarks included, until the model input's watermark shows the version is in: touches
+ * are processed in their arrival order and meet exactly the model version their time asks for, so the
+ * result does not depend on how the two inputs interleave (a replay at parallelism 1 is deterministic).
+ * The model input's watermark only opens the queue; event time downstream follows the touches alone.
+ *
+ * <p>State: the queue (union list state; after a restore each subtask keeps the touches of its key groups).
+ * Metrics: {@code ranking.waitedForModel}, {@code ranking.modelQueue}.
+ */
+public final class ModelGatedOperator extends KeyedProcessOperator<String, Touch, StoreWrite>
+        implements TwoInputStreamOperator<Touch, ModelDelta, StoreWrite> {
+    private static final long serialVersionUID = 1L;
+
+    /** A queued touch, or a queued watermark of the touch input ({@code touch == null}). */
+    private record Held(Touch touch, long timestamp, boolean hasTimestamp) {}
+
+    private final long epochMs;
+    private transient ArrayDeque<Held> queue;
+    private transient ListState<Touch> queueState;
+    private transient long modelWatermark;
+    private transient boolean modelIdle;
+    private transient Counter waited;
+
+    public ModelGatedOperator(RecommendFunction function, long epochMs) {
+        super(function);
+        this.epochMs = epochMs;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        queue = new ArrayDeque<>();
+        modelWatermark = Long.MIN_VALUE;
+        queueState = context.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>("model-gate-queue", Touch.class));
+        if (context.isRestored()) {
+            int maxParallelism = getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks();
+            KeyGroupRange mine = KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(maxParallelism,
+                    getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(),
+                    getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+            for (Touch t : queueState.get()) {
+                if (mine.contains(KeyGroupRangeAssignment.assignToKeyGroup(t.event.user, maxParallelism))) {
+                    queue.add(new Held(t, t.event.ts, true));
+                }
+            }
+        }
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        List<Touch> held = new ArrayList<>();
+        for (Held h : queue) {
+            if (h.touch() != null) held.add(h.touch());
+        }
+        queueState.update(held);
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        waited = getMetricGroup().addGroup("ranking").counter("waitedForModel");
+        getMetricGroup().addGroup("ranking").gauge("modelQueue", () -> queue.size());
+    }
+
+    @Override
+    public void processElement1(StreamRecord<Touch> record) throws Exception {
+        if (queue.isEmpty() && ready(record.getValue())) {
+            processElement(record);
+        } else {
+            waited.inc();
+            queue.add(new Held(record.getValue(), record.getTimestamp(), record.hasTimestamp()));
+        }
+    }
+
+    @Override
+    public void processWatermark1(Watermark mark) throws Exception {
+        if (queue.isEmpty()) {
+            processWatermark(mark);
+        } else {
+            queue.add(new Held(null, mark.getTimestamp(), true));
+        }
+    }
+
+    @Override
+    public void processElement2(StreamRecord<ModelDelta> record) throws Exception {
+        ((RecommendFunction) userFunction).onModelDelta(record.getValue());
+    }
+
+    @Override
+    public void processWatermark2(Watermark mark) throws Exception {
+        modelWatermark = Math.max(modelWatermark, mark.getTimestamp());
+        drain();
+    }
+
+    @Override
+    protected void processWatermarkStatus(WatermarkStatus status, int index) throws Exception {
+        if (index == 0) {
+            output.emitWatermarkStatus(status);
+        } else {
+            modelIdle = status.isIdle(); // an idle updater must not hold the touches back
+            drain();
+        }
+    }
+
+    private boolean ready(Touch t) {
+        return modelIdle || modelWatermark >= ModelScoring.requiredModelWatermark(t.event.ts, epochMs);
+    }
+
+    private void drain() throws Exception {
+        while (!queue.isEmpty()) {
+            Held h = queue.peekFirst();
+            if (h.touch() == null) {
+                queue.pollFirst();
+                processWatermark(new Watermark(h.timestamp()));
+                continue;
+            }
+            if (!ready(h.touch())) {
+                return;
+            }
+            queue.pollFirst();
+            StreamRecord<Touch> record = h.hasTimestamp()
+                    ? new StreamRecord<>(h.touch(), h.timestamp()) : new StreamRecord<>(h.touch());
+            setKeyContextElement1(record);
+            processElement(record);
+        }
+    }
+}

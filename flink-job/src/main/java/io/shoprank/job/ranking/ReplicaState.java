@@ -1,0 +1,52 @@
+package io.shoprank.job.ranking;
+
+import io.shoprank.job.model.ModelDelta;
+import io.shoprank.job.model.ModelReplica;
+import io.shoprank.job.model.embedding.EmbeddingRow;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * The checkpointed form of a ranking subtask's model replica (Flink POJO), kept as union state: after a
+ * restore, at any parallelism, every subtask starts from the most advanced replica and queues the deltas
+ * that any subtask had received but not yet applied.
+ */
+public class ReplicaState {
+    public int subtask;
+    public long appliedEpoch;
+    public long version;
+    public float[] weights;
+    public EmbeddingRow[] rows;
+    public ModelDelta[] queued;
+
+    public ReplicaState() {}
+
+    static ReplicaState of(ModelReplica r, int subtask) {
+        ReplicaState s = new ReplicaState();
+        s.subtask = subtask;
+        s.appliedEpoch = r.appliedEpoch();
+        s.version = r.version();
+        s.weights = r.weights().clone();
+        s.rows = r.embeddings().rows().stream().map(EmbeddingRow::copy).toArray(EmbeddingRow[]::new);
+        s.queued = r.queuedDeltas().toArray(new ModelDelta[0]);
+        return s;
+    }
+
+    static void restoreInto(ModelReplica replica, Iterable<ReplicaState> states) {
+        ReplicaState best = null;
+        List<ModelDelta> queued = new ArrayList<>();
+        for (ReplicaState s : states) {
+            if (best == null || s.appliedEpoch > best.appliedEpoch) best = s;
+            queued.addAll(List.of(s.queued));
+        }
+        if (best == null) return;
+        replica.restore(best.appliedEpoch, best.version, best.weights, best.rows);
+        TreeMap<Long, ModelDelta> byEpoch = new TreeMap<>();
+        for (ModelDelta d : queued) {
+            if (d.epoch > best.appliedEpoch) byEpoch.putIfAbsent(d.epoch, d);
+        }
+        byEpoch.values().forEach(replica::enqueue);
+    }
+}
