@@ -198,6 +198,8 @@ public final class CoVisitationFunction extends KeyedProcessFunction<String, CoV
                 md.pendingViews--;
                 if (e.ts - v.ts <= labelWindowMs) {
                     ctx.output(EXAMPLES, TrainingExample.conversion(v.idx, v.val, true, e.ts));
+                } else { // the window closed before this cart (its timer has not fired yet): still a negative
+                    ctx.output(EXAMPLES, TrainingExample.conversion(v.idx, v.val, false, v.ts + labelWindowMs));
                 }
             }
         } else if ((e.type == EventType.VIEW || e.type == EventType.CLICK) && md.pendingViews < MAX_PENDING_VIEWS

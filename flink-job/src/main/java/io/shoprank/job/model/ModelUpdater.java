@@ -100,16 +100,34 @@ public final class ModelUpdater extends KeyedProcessFunction<Byte, TrainingExamp
         watermark = Long.MIN_VALUE;
         conversion = new FtrlProximal(config.conversionDimension, FTRL_ALPHA, FTRL_BETA, FTRL_L1, FTRL_L2);
         embeddings = new ItemEmbeddings(config.embeddingDim, config.embeddingItems, config.modelSeed);
-        for (UpdaterState s : state.get()) {
-            conversion = FtrlProximal.restore(conversion.params(), s.z, s.n);
-            for (EmbeddingRow r : s.rows) embeddings.put(r.item, r.p, r.q, r.b);
-            embeddings.drainChanged();
-            version = s.version;
-            publishedEpoch = s.publishedEpoch;
-        }
-        goodZ = conversion.z().clone();
-        goodN = conversion.n().clone();
         goodRows = new HashMap<>();
+        UpdaterState restored = null;
+        for (UpdaterState s : state.get()) {
+            restored = s;
+        }
+        if (restored != null) {
+            conversion = FtrlProximal.restore(conversion.params(), restored.z, restored.n);
+            for (EmbeddingRow r : restored.rows) embeddings.put(r.item, r.p, r.q, r.b);
+            embeddings.drainChanged();
+            version = restored.version;
+            publishedEpoch = restored.publishedEpoch;
+        }
+        if (restored != null && restored.goodZ != null) {
+            // what changed after the last published version is still to be published (or rolled back)
+            goodZ = restored.goodZ.clone();
+            goodN = restored.goodN.clone();
+            for (int i = 0; i < goodZ.length; i++) {
+                if (goodZ[i] != conversion.z()[i] || goodN[i] != conversion.n()[i]) conversion.markChanged(i);
+            }
+            for (EmbeddingRow r : restored.goodRows) goodRows.put(r.item, r);
+            for (String item : restored.newItems) goodRows.put(item, null);
+            for (String item : goodRows.keySet()) {
+                if (embeddings.get(item) != null) embeddings.markChanged(item);
+            }
+        } else {
+            goodZ = conversion.z().clone();
+            goodN = conversion.n().clone();
+        }
         batch = new ArrayList<>();
     }
 
@@ -124,6 +142,11 @@ public final class ModelUpdater extends KeyedProcessFunction<Byte, TrainingExamp
         s.rows = embeddings.rows().toArray(new EmbeddingRow[0]);
         s.version = version;
         s.publishedEpoch = publishedEpoch;
+        s.goodZ = goodZ;
+        s.goodN = goodN;
+        s.goodRows = goodRows.values().stream().filter(java.util.Objects::nonNull).toArray(EmbeddingRow[]::new);
+        s.newItems = goodRows.entrySet().stream().filter(e -> e.getValue() == null).map(Map.Entry::getKey)
+                .toArray(String[]::new);
         state.update(List.of(s));
     }
 

@@ -9,6 +9,11 @@ public class UpdaterState {
     public EmbeddingRow[] rows;
     public long version;
     public long publishedEpoch;
+    /** The last published version (the guard's rollback point) and the rows created since it. */
+    public float[] goodZ;
+    public float[] goodN;
+    public EmbeddingRow[] goodRows;
+    public String[] newItems;
 
     public UpdaterState() {}
 }

@@ -16,7 +16,8 @@ final class ItemSummaries {
     private final Map<String, ConversionInputs.Item> byItem;
 
     ItemSummaries(int capacity) {
-        this.byItem = new LinkedHashMap<>(1024, 0.75f, true) {
+        // insertion order, re-inserted on every touch: eviction goes by last touch, a read is a plain lookup
+        this.byItem = new LinkedHashMap<>(1024, 0.75f, false) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, ConversionInputs.Item> eldest) {
                 return size() > capacity;
@@ -25,6 +26,7 @@ final class ItemSummaries {
     }
 
     void put(String item, ConversionInputs.Item summary) {
+        byItem.remove(item);
         byItem.put(item, summary);
     }
 

@@ -3,22 +3,23 @@ package io.shoprank.job.ranking;
 import io.shoprank.job.JobConfig;
 import io.shoprank.job.model.ConversionInputs;
 import io.shoprank.job.model.ModelReplica;
-import io.shoprank.job.model.embedding.CandidateScorer;
 import io.shoprank.job.model.embedding.EmbeddingRow;
-import io.shoprank.job.model.embedding.RecentPool;
+import io.shoprank.job.model.embedding.JointScorer;
 import io.shoprank.job.model.embedding.UserVectors;
 import io.shoprank.job.model.ftrl.ConversionFeatures;
 import io.shoprank.job.model.ftrl.FeatureHasher;
 import io.shoprank.job.model.ftrl.HashedFeatures;
 
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * The online models at a ranking subtask: the embedding candidate source, and the scoring of a user's
- * candidates by both models in one matrix product ({@link CandidateScorer}). No Flink: the operator holds
- * the replica and calls this.
+ * The online models at a ranking subtask: the embedding candidate source and the scoring of a user's
+ * candidates by both models, together in one matrix product per list ({@link JointScorer}). No Flink: the
+ * operator holds the replica and calls this.
  */
 final class ModelScoring {
     /** Items in the embedding candidate source: the most recently updated ones. */
@@ -28,14 +29,15 @@ final class ModelScoring {
 
     private final JobConfig config;
     private final ModelReplica replica;
-    private final RecentPool pool = new RecentPool(POOL_SIZE);
     private final ConversionFeatures features;
+    private final JointScorer scorer;
 
     ModelScoring(JobConfig config, ModelReplica replica) {
         this.config = config;
         this.replica = replica;
         this.features = new ConversionFeatures(new FeatureHasher(config.conversionDimension));
-        for (EmbeddingRow r : replica.embeddings().rows()) pool.touch(r.item); // a restored replica
+        this.scorer = new JointScorer(ConversionFeatures.FIELDS, config.embeddingDim, POOL_SIZE);
+        for (EmbeddingRow r : replica.embeddings().rows()) scorer.touch(r); // a restored replica
     }
 
     ModelReplica replica() {
@@ -45,7 +47,10 @@ final class ModelScoring {
     /** Brings the replica to the model version the event at {@code ts} is scored with. */
     void advanceFor(long ts) {
         List<String> updated = replica.advanceTo(requiredEpoch(ts, config.modelEpoch.toMillis()));
-        for (String item : updated) pool.touch(item);
+        for (String item : updated) {
+            EmbeddingRow row = replica.embeddings().get(item);
+            if (row != null) scorer.touch(row);
+        }
     }
 
     /**
@@ -62,50 +67,70 @@ final class ModelScoring {
         return (requiredEpoch(ts, epochMs) + 1) * epochMs - 1;
     }
 
-    String[] embeddingNeighbours(UserRanking u, Set<String> excluded) {
-        if (!config.models.embeddings() || config.embeddingCandidates == 0 || pool.size() == 0) {
-            return new String[0];
-        }
-        float[] vector = userVector(u);
-        return pool.top(replica.embeddings(), vector, config.embeddingCandidates, excluded);
-    }
-
-    private float[] userVector(UserRanking u) {
-        return UserVectors.of(replica.embeddings(), Arrays.copyOf(u.seen, Math.min(CONTEXT_ITEMS, u.seen.length)), false);
-    }
-
-    /** Scores every candidate of the pool with both models (one ND4J product) and records their buckets. */
-    void score(CandidatePool candidates, UserRanking u, ItemSummaries items) {
+    /**
+     * Adds the embedding source's candidates to the pool (the nearest pool items to the user's vector) and
+     * records both models' scores on every candidate, with one ND4J product.
+     */
+    void complete(CandidatePool candidates, UserRanking u, ItemSummaries items, Set<String> excluded) {
         List<CandidatePool.Candidate> all = candidates.candidates();
-        if (all.isEmpty()) return;
-        float[] weights = replica.weights();
-        float[][] gathered = new float[all.size()][];
-        float[][] targets = new float[all.size()][];
-        float[] bias = new float[all.size()];
-        for (int r = 0; r < all.size(); r++) {
+        int k = all.size();
+        Map<String, ConversionInputs.User> byCategory = new HashMap<>(); // the user side depends on the category only
+        float[][] gathered = new float[k][];
+        float[][] targets = new float[k][];
+        float[] bias = new float[k];
+        for (int r = 0; r < k; r++) {
             CandidatePool.Candidate c = all.get(r);
-            ConversionInputs.Item item = items.get(c.item);
-            if (item == null) {
-                item = new ConversionInputs.Item(c.category(), Double.NEGATIVE_INFINITY, 0, 0, Double.NaN);
-            }
-            ConversionInputs.User user = ConversionInputs.User.of(u.categories, item.category(), u.nextSeq, u.lastTs);
-            HashedFeatures f = features.features(
-                    ConversionInputs.of(user, item, c.covisit(), u.lastTs, config.trendingHalfLife.toMillis()));
-            float[] g = new float[f.size()];
-            for (int i = 0; i < g.length; i++) g[i] = weights[f.idx()[i]] * f.val()[i];
-            gathered[r] = g;
+            gathered[r] = conversionWeights(c, u, items, byCategory);
             EmbeddingRow row = replica.embeddings().get(c.item);
             if (row != null) {
                 targets[r] = row.q;
                 bias[r] = row.b;
             }
         }
-        double[][] s = CandidateScorer.score(gathered, targets, userVector(u));
-        for (int r = 0; r < all.size(); r++) {
-            double conversion = config.models.conversion() ? sigmoid(s[r][0]) : -1;
-            double embedding = config.models.embeddings() && targets[r] != null ? sigmoid(s[r][1] + bias[r]) : -1;
-            all.get(r).modelScores(conversion, embedding);
+        float[] vector = UserVectors.of(replica.embeddings(),
+                Arrays.copyOf(u.seen, Math.min(CONTEXT_ITEMS, u.seen.length)), false);
+        scorer.score(gathered, targets, bias, vector);
+        for (int r = 0; r < k; r++) {
+            all.get(r).modelScores(conversion(scorer.conversionLogit(r)),
+                    targets[r] == null ? -1 : embedding(scorer.embeddingScore(r)));
         }
+        if (!config.models.embeddings() || config.embeddingCandidates == 0) return;
+        for (String item : scorer.nearest(config.embeddingCandidates, excluded)) {
+            CandidatePool.Candidate c = candidates.add(item);
+            candidates.offer(CandidateSource.EMBEDDING, c);
+            if (c.conversionBucket < 0 && c.embeddingBucket < 0) { // new to the pool: its scores, in plain Java
+                double logit = 0;
+                for (float w : conversionWeights(c, u, items, byCategory)) logit += w;
+                c.modelScores(conversion(logit), embedding(scorer.poolScore(item)));
+            }
+        }
+    }
+
+    private float[] conversionWeights(CandidatePool.Candidate c, UserRanking u, ItemSummaries items,
+                                      Map<String, ConversionInputs.User> byCategory) {
+        ConversionInputs.Item item = items.get(c.item);
+        if (item == null) {
+            item = new ConversionInputs.Item(c.category(), Double.NEGATIVE_INFINITY, 0, 0, Double.NaN);
+        }
+        String category = item.category();
+        ConversionInputs.User user = category == null
+                ? ConversionInputs.User.of(u.categories, null, u.nextSeq, u.lastTs)
+                : byCategory.computeIfAbsent(category,
+                        cat -> ConversionInputs.User.of(u.categories, cat, u.nextSeq, u.lastTs));
+        HashedFeatures f = features.features(
+                ConversionInputs.of(user, item, c.covisit(), u.lastTs, config.trendingHalfLife.toMillis()));
+        float[] weights = replica.weights();
+        float[] g = new float[f.size()];
+        for (int i = 0; i < g.length; i++) g[i] = weights[f.idx()[i]] * f.val()[i];
+        return g;
+    }
+
+    private double conversion(double logit) {
+        return config.models.conversion() ? sigmoid(logit) : -1;
+    }
+
+    private double embedding(double score) {
+        return config.models.embeddings() && !Double.isNaN(score) ? sigmoid(score) : -1;
     }
 
     private static double sigmoid(double x) {

@@ -64,6 +64,8 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
     static final long REFRESH_DELAY_MS = 500;
     static final int MAX_REFRESHES = 20;
     static final int QUALITY_WINDOW = 10_000;
+    /** One target in this many updates the source calibration. */
+    static final int CALIBRATION_SAMPLE = 4;
     /** Co-visitation candidates per list before ranking. */
     static final int COVISIT_CANDIDATES = 50;
     /** Items the subtask remembers the summary of (a cache, rebuilt from traffic). */
@@ -213,7 +215,7 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
         }
     }
 
-    /** The user's candidates from every source, as they stand now. */
+    /** The user's candidates from every source, as they stand now, with the online models' scores. */
     private CandidatePool pool(UserRanking u) {
         Set<String> excluded = new HashSet<>();
         for (String s : config.exclude == JobConfig.Exclude.BOUGHT ? u.bought : u.seen) {
@@ -223,9 +225,9 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
         CandidatePool pool = CandidateRanker.pool(u.seeds, excluded, u.categories.top(3),
                 // a fill never needs more than k items beyond the excluded ones: no need to build whole lists
                 c -> board.list(c, u.lastTs, halfLifeMs, 0, config.k + excluded.size()),
-                models.embeddingNeighbours(u, excluded), COVISIT_CANDIDATES, config.k);
+                new String[0], COVISIT_CANDIDATES, config.k);
         if (config.models != JobConfig.Models.NONE) {
-            models.score(pool, u, items);
+            models.complete(pool, u, items, excluded);
         }
         return pool;
     }
@@ -260,8 +262,18 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
             hits.inc();
         }
         quality.add(rank);
-        calibration.observe(pool(u), item);
+        if (calibrates(t)) {
+            calibration.observe(pool(u), item);
+        }
         ctx.output(OUTCOMES, new PrequentialOutcome(t.event.user, item, t.event.ts, rank, u.nextSeq));
+    }
+
+    /**
+     * One target in {@link #CALIBRATION_SAMPLE} teaches the calibration (rebuilding the pool as it was costs as
+     * much as building the list): chosen by a hash of user and sequence number, so a replay picks the same.
+     */
+    private static boolean calibrates(Touch t) {
+        return Math.floorMod(31 * t.event.user.hashCode() + Long.hashCode(t.seq), CALIBRATION_SAMPLE) == 0;
     }
 
     /** A missing sequence number never arrived (should not happen): log it and go on from the next one held. */

@@ -2,16 +2,25 @@ package io.shoprank.job.covisit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shoprank.job.JobConfig;
 import io.shoprank.job.events.Event;
 import io.shoprank.job.events.EventType;
 import io.shoprank.job.features.DecayedScores;
+import io.shoprank.job.model.ConversionInputs;
+import io.shoprank.job.model.TrainingExample;
+import io.shoprank.job.model.ftrl.ConversionFeatures;
+import io.shoprank.job.model.ftrl.FeatureHasher;
+import io.shoprank.job.model.ftrl.HashedFeatures;
 import io.shoprank.store.StoreWrite;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
@@ -270,6 +279,230 @@ class CoVisitationFunctionTest {
         assertNull(t.itemCategory);
         assertEquals(1.0, DecayedScores.valueAt(t.itemPopularity, T0 + 1, HALF_LIFE_MS), 1e-9,
                 "starts over: the purchase is forgotten");
+    }
+
+    // --- training examples for the online models (label join, interactions)
+
+    private static final Duration LABEL_WINDOW = Duration.ofMinutes(30);
+    private static final long WINDOW_MS = LABEL_WINDOW.toMillis();
+    private static final int DIM = 1 << 16;
+    private static final long SEED = 42;
+    /** The timer that closes the label windows of views at T0 (T0 is a whole second). */
+    private static final long CLOSE_T0 = T0 + WINDOW_MS + 999;
+
+    private void openWithModels(JobConfig.Models models) throws Exception {
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new CoVisitationFunction(5, 5, STATE_TTL, REDIS_TTL, HALF_LIFE, models,
+                        LABEL_WINDOW, DIM, SEED)),
+                m -> m.item, Types.STRING);
+        ((SerializerConfigImpl) harness.getExecutionConfig().getSerializerConfig()).setGenericTypes(false);
+        harness.open();
+    }
+
+    private List<TrainingExample> examples() {
+        var side = harness.getSideOutput(CoVisitationFunction.EXAMPLES);
+        return side == null ? List.of() : side.stream().map(StreamRecord::getValue).collect(Collectors.toList());
+    }
+
+    private List<TrainingExample> examples(TrainingExample.Kind kind) {
+        return examples().stream().filter(e -> e.kind == kind).collect(Collectors.toList());
+    }
+
+    /** A touch carrying the user's side of the conversion features. */
+    private void userTouch(EventType type, String user, String item, long ts, long seq, double share, boolean top,
+                           long lastTs) throws Exception {
+        CoVisitMessage m = CoVisitMessage.touch(event(type, user, item, "shoes", ts), 0, seq, new String[0], new double[0]);
+        m.categoryShare = share;
+        m.topCategory = top;
+        m.userLastTs = lastTs;
+        harness.processElement(m, ts);
+    }
+
+    private void simpleTouch(EventType type, String user, String item, long ts) throws Exception {
+        touch(event(type, user, item, null, ts), 0, 0, new String[0], new double[0]);
+    }
+
+    @Test
+    void aCartWithinTheWindowLabelsTheViewPositiveWithTheFeaturesOfTheView() throws Exception {
+        openWithModels(JobConfig.Models.ALL);
+        userTouch(EventType.VIEW, "u1", "i1", T0, 3, 0.6, true, T0 - 90_000);
+        // the item changes before the cart: more views (and popularity) from others
+        for (int k = 0; k < 10; k++) userTouch(EventType.VIEW, "v" + k, "i1", T0 + 1_000 + k, 0, 0, false, 0);
+
+        userTouch(EventType.CART, "u1", "i1", T0 + 60_000, 4, 0.7, true, T0);
+
+        List<TrainingExample> conv = examples(TrainingExample.Kind.CONVERSION);
+        assertEquals(1, conv.size());
+        TrainingExample e = conv.get(0);
+        assertTrue(e.label);
+        assertEquals(T0 + 60_000, e.ts, "at the label");
+        assertEquals(ConversionFeatures.FIELDS, e.idx.length);
+        assertEquals(ConversionFeatures.FIELDS, e.val.length);
+        ConversionFeatures features = new ConversionFeatures(new FeatureHasher(DIM));
+        // as of the view: the view counts in the popularity, not yet in the views; no co-visitation, no price
+        double keyAtView = DecayedScores.add(DecayedScores.EMPTY, 1.0, T0, HALF_LIFE_MS);
+        HashedFeatures atView = features.features(ConversionInputs.of(
+                new ConversionInputs.User(0.6, true, 3, T0 - 90_000),
+                new ConversionInputs.Item("shoes", keyAtView, 0, 0, Double.NaN), 0, T0, HALF_LIFE_MS));
+        assertArrayEquals(atView.idx(), e.idx);
+        assertArrayEquals(atView.val(), e.val);
+        double keyLater = keyAtView;
+        for (int k = 0; k < 10; k++) keyLater = DecayedScores.add(keyLater, 1.0, T0 + 1_000 + k, HALF_LIFE_MS);
+        HashedFeatures later = features.features(ConversionInputs.of(
+                new ConversionInputs.User(0.6, true, 3, T0 - 90_000),
+                new ConversionInputs.Item("shoes", keyLater, 11, 0, Double.NaN), 0, T0, HALF_LIFE_MS));
+        assertFalse(Arrays.equals(later.idx(), e.idx), "the item's later state would give other features");
+
+        harness.processWatermark(CLOSE_T0 + 10_000);
+        assertEquals(11, examples(TrainingExample.Kind.CONVERSION).size(), "the others' views close as negatives");
+        assertEquals(1, examples(TrainingExample.Kind.CONVERSION).stream().filter(x -> x.label).count(),
+                "u1's view is labelled once");
+    }
+
+    @Test
+    void aPurchaseLabelsTooAndOnlyTheFirstViewWaits() throws Exception {
+        openWithModels(JobConfig.Models.ALL);
+        simpleTouch(EventType.VIEW, "u1", "i1", T0);
+        simpleTouch(EventType.CLICK, "u1", "i1", T0 + 5_000); // u1 already has a pending view of i1
+
+        simpleTouch(EventType.PURCHASE, "u1", "i1", T0 + WINDOW_MS);
+        simpleTouch(EventType.PURCHASE, "u1", "i1", T0 + WINDOW_MS + 1);
+        harness.processWatermark(CLOSE_T0 + 10_000);
+
+        List<TrainingExample> conv = examples(TrainingExample.Kind.CONVERSION);
+        assertEquals(1, conv.size(), "one view, one example: the second purchase finds nothing waiting");
+        assertTrue(conv.get(0).label, "a purchase at exactly the window's end still counts");
+        assertEquals(T0 + WINDOW_MS, conv.get(0).ts);
+    }
+
+    @Test
+    void aViewWithoutACartBecomesANegativeWhenTheWatermarkClosesItsWindow() throws Exception {
+        openWithModels(JobConfig.Models.ALL);
+        simpleTouch(EventType.VIEW, "u1", "i1", T0);
+
+        harness.processWatermark(CLOSE_T0 - 1);
+        assertTrue(examples(TrainingExample.Kind.CONVERSION).isEmpty(), "the window is still open");
+
+        harness.processWatermark(CLOSE_T0);
+        List<TrainingExample> conv = examples(TrainingExample.Kind.CONVERSION);
+        assertEquals(1, conv.size());
+        assertFalse(conv.get(0).label);
+        assertEquals(T0 + WINDOW_MS, conv.get(0).ts, "at the window's end");
+        assertEquals(ConversionFeatures.FIELDS, conv.get(0).idx.length);
+
+        simpleTouch(EventType.CART, "u1", "i1", CLOSE_T0 + 1);
+        assertEquals(1, examples(TrainingExample.Kind.CONVERSION).size(), "a late cart labels nothing");
+    }
+
+    /**
+     * A cart after the label window but before the watermark closed it removes the pending view without any
+     * example, so the view's negative is lost (and the labels lean positive). Disabled until
+     * CoVisitationFunction.label emits the negative in that case (see the report).
+     */
+    @Test
+    void aCartAfterTheWindowStillLeavesTheViewANegative() throws Exception {
+        openWithModels(JobConfig.Models.ALL);
+        simpleTouch(EventType.VIEW, "u1", "i1", T0);
+
+        simpleTouch(EventType.CART, "u1", "i1", T0 + WINDOW_MS + 1); // the watermark has not closed the window yet
+        harness.processWatermark(CLOSE_T0 + 10_000);
+
+        List<TrainingExample> conv = examples(TrainingExample.Kind.CONVERSION);
+        assertEquals(1, conv.size(), "every view that waited gives exactly one example");
+        assertFalse(conv.get(0).label);
+        assertEquals(T0 + WINDOW_MS, conv.get(0).ts);
+    }
+
+    @Test
+    void aCartByAnotherUserDoesNotLabelTheView() throws Exception {
+        openWithModels(JobConfig.Models.ALL);
+        simpleTouch(EventType.VIEW, "u1", "i1", T0);
+        simpleTouch(EventType.VIEW, "u1", "i2", T0);
+
+        simpleTouch(EventType.CART, "u2", "i1", T0 + 1_000);
+        simpleTouch(EventType.CART, "u1", "i2", T0 + 1_000); // the same user, another item
+        assertEquals(1, examples(TrainingExample.Kind.CONVERSION).size());
+        harness.processWatermark(CLOSE_T0);
+
+        List<TrainingExample> conv = examples(TrainingExample.Kind.CONVERSION);
+        assertEquals(2, conv.size());
+        assertTrue(conv.get(0).label, "u1's view of i2");
+        assertFalse(conv.get(1).label, "u1's view of i1: u2's cart is not u1's");
+    }
+
+    @Test
+    void viewsBeyondTheBoundAreNotLabelled() throws Exception {
+        openWithModels(JobConfig.Models.ALL);
+        int max = CoVisitationFunction.MAX_PENDING_VIEWS;
+        for (int k = 0; k < max; k++) simpleTouch(EventType.VIEW, "u" + k, "i1", T0);
+        simpleTouch(EventType.VIEW, "late", "i1", T0 + 1);
+
+        simpleTouch(EventType.CART, "late", "i1", T0 + 2);
+        assertTrue(examples(TrainingExample.Kind.CONVERSION).isEmpty(), "the view beyond the bound never waited");
+        simpleTouch(EventType.CART, "u0", "i1", T0 + 3);
+        harness.processWatermark(CLOSE_T0 + 10_000);
+
+        List<TrainingExample> conv = examples(TrainingExample.Kind.CONVERSION);
+        assertEquals(max, conv.size(), "one example per view that waited");
+        assertEquals(1, conv.stream().filter(e -> e.label).count());
+        assertTrue(examples(TrainingExample.Kind.INTERACTION).isEmpty(), "one item only: no negatives to draw");
+    }
+
+    @Test
+    void withoutModelsThereAreNoExamples() throws Exception {
+        openWithModels(JobConfig.Models.NONE);
+        simpleTouch(EventType.VIEW, "u1", "i1", T0);
+        simpleTouch(EventType.VIEW, "u1", "i2", T0 + 1);
+        touch(event(EventType.CART, "u1", "i1", null, T0 + 2), 0, 2, new String[] {"i2"}, new double[] {1});
+        simpleTouch(EventType.VIEW, "u2", "i3", T0 + 3);
+        harness.processWatermark(CLOSE_T0 + 10_000);
+
+        assertTrue(examples().isEmpty());
+        assertEquals(4, harness.extractOutputValues().size(), "the touches go on as before");
+    }
+
+    @Test
+    void conversionOnlyMakesNoInteractionsAndEmbeddingsOnlyNoConversions() throws Exception {
+        openWithModels(JobConfig.Models.CONVERSION);
+        simpleTouch(EventType.VIEW, "u1", "i1", T0);
+        simpleTouch(EventType.VIEW, "u1", "i2", T0);
+        harness.processWatermark(CLOSE_T0);
+        assertEquals(2, examples(TrainingExample.Kind.CONVERSION).size());
+        assertTrue(examples(TrainingExample.Kind.INTERACTION).isEmpty());
+        harness.close();
+
+        openWithModels(JobConfig.Models.EMBEDDINGS);
+        simpleTouch(EventType.VIEW, "u1", "i1", T0);
+        simpleTouch(EventType.VIEW, "u1", "i2", T0);
+        harness.processWatermark(CLOSE_T0);
+        assertTrue(examples(TrainingExample.Kind.CONVERSION).isEmpty());
+        assertEquals(1, examples(TrainingExample.Kind.INTERACTION).size(), "i2's, with i1 as the negative");
+    }
+
+    @Test
+    void interactionsCarryTheContextAndNegativesFromOtherItems() throws Exception {
+        openWithModels(JobConfig.Models.ALL);
+        NegativeSampler expected = new NegativeSampler(CoVisitationFunction.NEGATIVE_POOL, SEED);
+        for (String item : new String[] {"a", "b", "c", "d", "e"}) {
+            simpleTouch(EventType.VIEW, "u9", item, T0);
+            expected.add(item);
+        }
+        String[] others = {"a", "b"};
+
+        touch(event(EventType.FAV, "u1", "x", null, T0 + 10), 0, 7, others, new double[] {1, 1});
+
+        List<TrainingExample> inter = examples(TrainingExample.Kind.INTERACTION);
+        assertEquals(5, inter.size(), "b .. e (the first touch found the ring empty), then x");
+        TrainingExample e = inter.get(4);
+        assertEquals("x", e.positive);
+        assertArrayEquals(others, e.context);
+        assertEquals(T0 + 10, e.ts);
+        assertEquals(CoVisitationFunction.NEGATIVES, e.negatives.length);
+        for (String n : e.negatives) assertTrue(Set.of("c", "d", "e").contains(n), n);
+        assertFalse(e.negatives[0].equals(e.negatives[1]));
+        assertArrayEquals(expected.sample(CoVisitationFunction.NEGATIVES, "u1", 7, "x", others), e.negatives,
+                "seeded by (user, seq): a replay draws the same");
+        assertArrayEquals(new String[] {"a"}, inter.get(0).negatives, "b's: the ring held a only");
     }
 
     private void pairs(String item, String other, double weight) throws Exception {

@@ -23,7 +23,8 @@ public final class ItemEmbeddings {
     public ItemEmbeddings(int dim, int maxItems, long seed) {
         this.dim = dim;
         this.seed = seed;
-        this.rows = new LinkedHashMap<>(1024, 0.75f, true) {
+        // insertion order, re-inserted on update: eviction goes by last update, and a read is a plain lookup
+        this.rows = new LinkedHashMap<>(1024, 0.75f, false) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, EmbeddingRow> eldest) {
                 return size() > maxItems;
@@ -35,7 +36,7 @@ public final class ItemEmbeddings {
         return dim;
     }
 
-    /** The item's row, created with its seeded initial values when new (that counts as a change). */
+    /** The item's row, created with its seeded initial values when new (a change only once updated). */
     public EmbeddingRow getOrInit(String item) {
         EmbeddingRow r = rows.get(item);
         if (r == null) {
@@ -63,11 +64,13 @@ public final class ItemEmbeddings {
     }
 
     public void put(String item, float[] p, float[] q, float b) {
+        rows.remove(item);
         rows.put(item, new EmbeddingRow(item, p, q, b));
         changed.add(item);
     }
 
-    void markChanged(String item) {
+    /** Marks an item as changed since the last drain (a restored model's unpublished changes). */
+    public void markChanged(String item) {
         changed.add(item);
     }
 

@@ -1,23 +1,41 @@
 package io.shoprank.job.model.embedding;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.nio.FloatBuffer;
+
 /**
- * Moving data in and out of ND4J in one copy each way. (ND4J's {@code create(float[][])} and
- * {@code toDoubleMatrix()} go row by row or element by element across JNI: measured ~2 ms for a 60 x 28
- * product here, against ~50 µs with flat arrays.)
+ * Moving data in and out of ND4J cheaply. ND4J's {@code create(float[][])}, {@code create(float[], shape)}
+ * and {@code toDoubleMatrix()} copy element by element across JNI (measured: ~2 ms for a 60 x 28 product,
+ * and most of the ranking stage's time for a 2,000-row pool); a long-lived array written and read through
+ * its native buffer's NIO view costs plain Java memory access.
  */
 final class Nd4jArrays {
     private Nd4jArrays() {}
 
+    /** A float matrix in row-major order whose values are reached through {@link #view}. */
+    static INDArray matrix(int rows, int cols) {
+        return Nd4j.create(DataType.FLOAT, new long[] {rows, cols}, 'c');
+    }
+
+    static FloatBuffer view(INDArray a) {
+        return a.data().asNioFloat();
+    }
+
+    /** A new row-major matrix holding {@code values} (for batches built once, e.g. a BPR mini-batch). */
     static INDArray matrix(float[] rowMajor, int rows, int cols) {
-        return Nd4j.create(rowMajor, new long[] {rows, cols}, 'c');
+        INDArray a = matrix(rows, cols);
+        view(a).put(rowMajor, 0, rows * cols);
+        return a;
     }
 
     /** The array's values in row-major order. */
     static float[] values(INDArray a) {
         INDArray c = a.ordering() == 'c' && !a.isView() ? a : a.dup('c');
-        return c.data().asFloat();
+        float[] out = new float[(int) c.length()];
+        view(c).get(out);
+        return out;
     }
 }

@@ -26,10 +26,31 @@ public final class ConversionFeatures {
                         double categoryShare, boolean topCategory, long userEvents, long secondsSinceLastEvent,
                         double price, double userMeanLogPrice) {}
 
+    /** Marks a single (not crossed) feature. */
+    private static final int NONE = Integer.MIN_VALUE;
+    /** Buckets run from UNKNOWN (-1) to FeatureHasher.MAX_LOG_BUCKET. */
+    private static final int SPAN = FeatureHasher.MAX_LOG_BUCKET + 2;
+
     private final FeatureHasher hasher;
+    /**
+     * Hashed index per field and bucket (pair), computed on first use: scoring a candidate then costs array
+     * reads, not 12 string hashes. Indices are the same as hashing "field=bucket" or "field=a_b" directly.
+     */
+    private final int[][] memo = new int[FIELDS][SPAN * (SPAN + 1)];
 
     public ConversionFeatures(FeatureHasher hasher) {
         this.hasher = hasher;
+        for (int[] m : memo) java.util.Arrays.fill(m, -1);
+    }
+
+    private int index(int field, String name, int a, int b) {
+        int slot = (a + 1) * (SPAN + 1) + (b == NONE ? SPAN : b + 1);
+        int i = memo[field][slot];
+        if (i < 0) {
+            i = b == NONE ? hasher.index(name, a) : hasher.index(name, a + "_" + b);
+            memo[field][slot] = i;
+        }
+        return i;
     }
 
     public HashedFeatures features(Input in) {
@@ -40,20 +61,20 @@ public final class ConversionFeatures {
         int recency = recencyBucket(in.secondsSinceLastEvent());
 
         int[] idx = {
-            hasher.index("bias", 1),
-            hasher.index("covisit", covisit),
-            hasher.index("popularity", popularity),
-            hasher.index("conversion_rate", conversionRateBucket(in.itemViews(), in.itemConversions())),
-            hasher.index("category_share", share),
-            hasher.index("top_category", in.topCategory() ? 1 : 0),
-            hasher.index("activity", activity),
-            hasher.index("recency", recency),
-            hasher.index("price_fit", priceFitBucket(in.price(), in.userMeanLogPrice())),
+            index(0, "bias", 1, NONE),
+            index(1, "covisit", covisit, NONE),
+            index(2, "popularity", popularity, NONE),
+            index(3, "conversion_rate", conversionRateBucket(in.itemViews(), in.itemConversions()), NONE),
+            index(4, "category_share", share, NONE),
+            index(5, "top_category", in.topCategory() ? 1 : 0, NONE),
+            index(6, "activity", activity, NONE),
+            index(7, "recency", recency, NONE),
+            index(8, "price_fit", priceFitBucket(in.price(), in.userMeanLogPrice()), NONE),
             // crosses: co-visitation matters more inside the user's favourite categories, and popularity
             // more for light users (little history to personalise on)
-            hasher.index("share_x_covisit", share + "_" + covisit),
-            hasher.index("activity_x_popularity", activity + "_" + popularity),
-            hasher.index("recency_x_covisit", recency + "_" + covisit),
+            index(9, "share_x_covisit", share, covisit),
+            index(10, "activity_x_popularity", activity, popularity),
+            index(11, "recency_x_covisit", recency, covisit),
         };
         float[] val = new float[FIELDS];
         Arrays.fill(val, 1f);

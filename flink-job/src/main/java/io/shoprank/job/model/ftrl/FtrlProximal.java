@@ -108,6 +108,11 @@ public final class FtrlProximal {
         return p;
     }
 
+    /** Marks a coordinate as changed since the last drain (a restored model's unpublished changes). */
+    public void markChanged(int i) {
+        changed.set(i);
+    }
+
     /** Sorted distinct coordinates updated since the previous call. */
     public int[] drainChanged() {
         int[] out = changed.stream().toArray();

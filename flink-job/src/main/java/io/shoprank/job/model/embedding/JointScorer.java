@@ -1,0 +1,157 @@
+package io.shoprank.job.model.embedding;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.nio.FloatBuffer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Scores, in one ND4J matrix product per user event, a user's candidates for both online models and the
+ * embedding pool for the user's nearest items. The matrix holds two blocks of rows of width F + d + 1:
+ * <ul>
+ *   <li>the pool: the {@code capacity} items whose vectors were updated most recently, each in a slot it
+ *   keeps while it stays, as {@code [0_F | Q | b]};</li>
+ *   <li>the candidates: {@code [W | Q | b]}, W = the conversion model's weights of the candidate's F active
+ *   hashed features (all of value 1).</li>
+ * </ul>
+ * times {@code V = [[1_F, 0], [0, u], [0, 1]]}: column 0 is the conversion logit, column 1 {@code u . Q + b}.
+ * Values move in and out through the native buffers' NIO views (ND4J's element-wise copies cost more than
+ * the product). Pure apart from ND4J; one scorer per thread.
+ */
+public final class JointScorer {
+    private final int features;
+    private final int dim;
+    private final int width;
+    private final int poolCapacity;
+    private final String[] ids;
+    private final long[] touched;
+    private final Map<String, Integer> slotOf = new HashMap<>();
+    private final INDArray v;
+    private final FloatBuffer vView;
+    private INDArray m;
+    private FloatBuffer mView;
+    private int candidateCapacity;
+    private long clock;
+    private int poolSize;
+    private FloatBuffer scores;
+    private int scoredCandidates;
+
+    public JointScorer(int features, int dim, int poolCapacity) {
+        this.features = features;
+        this.dim = dim;
+        this.width = features + dim + 1;
+        this.poolCapacity = poolCapacity;
+        this.ids = new String[poolCapacity];
+        this.touched = new long[poolCapacity];
+        this.v = Nd4jArrays.matrix(width, 2);
+        this.vView = Nd4jArrays.view(v);
+        for (int i = 0; i < features; i++) vView.put(2 * i, 1f);
+        vView.put(2 * (width - 1) + 1, 1f);
+        allocate(64, null);
+    }
+
+    private void allocate(int candidates, FloatBuffer old) {
+        candidateCapacity = Integer.highestOneBit(Math.max(candidates, 64) - 1) << 1;
+        m = Nd4jArrays.matrix(poolCapacity + candidateCapacity, width);
+        FloatBuffer next = Nd4jArrays.view(m);
+        if (old != null) {
+            old.position(0).limit(poolCapacity * width);
+            next.put(old);
+            old.limit(old.capacity());
+        }
+        mView = next;
+    }
+
+    /** The item's vector changed: (re)write its pool row, taking the least recently updated slot when new. */
+    public void touch(EmbeddingRow row) {
+        Integer slot = slotOf.get(row.item);
+        if (slot == null) {
+            slot = poolSize < poolCapacity ? poolSize++ : oldest();
+            if (ids[slot] != null) slotOf.remove(ids[slot]);
+            ids[slot] = row.item;
+            slotOf.put(row.item, slot);
+        }
+        writeRow(slot, null, row.q, row.b);
+        touched[slot] = ++clock;
+    }
+
+    private int oldest() {
+        int best = 0;
+        for (int i = 1; i < poolSize; i++) {
+            if (touched[i] < touched[best]) best = i;
+        }
+        return best;
+    }
+
+    private void writeRow(int row, float[] weights, float[] q, float b) {
+        mView.position(row * width);
+        for (int i = 0; i < features; i++) mView.put(weights == null ? 0f : weights[i]);
+        for (int i = 0; i < dim; i++) mView.put(q == null ? 0f : q[i]);
+        mView.put(b);
+    }
+
+    public int poolSize() {
+        return poolSize;
+    }
+
+    /**
+     * One product: candidate r gets {@code gatheredWeights[r]} (F values) and its embedding row (null when it
+     * has none); afterwards {@link #conversionLogit}, {@link #embeddingScore} and {@link #nearest} read it.
+     */
+    public void score(float[][] gatheredWeights, float[][] targetVectors, float[] biases, float[] u) {
+        int k = gatheredWeights.length;
+        if (k > candidateCapacity) allocate(k, mView);
+        for (int r = 0; r < k; r++) {
+            writeRow(poolCapacity + r, gatheredWeights[r], targetVectors[r], targetVectors[r] == null ? 0f : biases[r]);
+        }
+        for (int i = 0; i < dim; i++) vView.put(2 * (features + i) + 1, u[i]);
+        scores = Nd4jArrays.view(m.mmul(v));
+        scoredCandidates = k;
+    }
+
+    public double conversionLogit(int candidate) {
+        return scores.get(2 * (poolCapacity + candidate));
+    }
+
+    public double embeddingScore(int candidate) {
+        return scores.get(2 * (poolCapacity + candidate) + 1);
+    }
+
+    /** The pool's score of an item ({@code u . Q + b}), or NaN when it is not in the pool. */
+    public double poolScore(String item) {
+        Integer slot = slotOf.get(item);
+        return slot == null ? Double.NaN : scores.get(2 * slot + 1);
+    }
+
+    /** Up to {@code n} pool items by {@code u . Q + b}, best first, skipping {@code excluded} (ties: slot order). */
+    public String[] nearest(int n, Set<String> excluded) {
+        if (poolSize == 0 || n == 0 || scores == null) return new String[0];
+        // a bounded insertion list: n is small, the pool is not, so no full sort
+        int[] best = new int[n];
+        float[] bestScore = new float[n];
+        int found = 0;
+        for (int i = 0; i < poolSize; i++) {
+            float s = scores.get(2 * i + 1);
+            if (found == n && s <= bestScore[n - 1]) continue;
+            if (excluded.contains(ids[i])) continue;
+            int at = Math.min(found, n - 1);
+            while (at > 0 && bestScore[at - 1] < s) {
+                best[at] = best[at - 1];
+                bestScore[at] = bestScore[at - 1];
+                at--;
+            }
+            best[at] = i;
+            bestScore[at] = s;
+            if (found < n) found++;
+        }
+        String[] out = new String[found];
+        for (int i = 0; i < found; i++) out[i] = ids[best[i]];
+        return out;
+    }
+
+    int scoredCandidates() {
+        return scoredCandidates;
+    }
+}

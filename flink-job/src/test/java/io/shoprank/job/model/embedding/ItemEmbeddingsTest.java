@@ -1,0 +1,129 @@
+package io.shoprank.job.model.embedding;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+
+/** The bounded item parameter table: seeded initial rows, LRU bound, change tracking. */
+class ItemEmbeddingsTest {
+
+    @Test
+    void initialRowsAreSeededIdenticallyAcrossInstances() {
+        ItemEmbeddings a = new ItemEmbeddings(8, 100, 42);
+        ItemEmbeddings b = new ItemEmbeddings(8, 100, 42);
+        b.getOrInit("other"); // what else a table holds does not matter
+
+        EmbeddingRow ra = a.getOrInit("item-1");
+        EmbeddingRow rb = b.getOrInit("item-1");
+
+        assertEquals("item-1", ra.item);
+        assertArrayEquals(ra.p, rb.p);
+        assertArrayEquals(ra.q, rb.q);
+        assertEquals(0f, ra.b);
+        assertEquals(8, ra.p.length);
+        assertEquals(8, ra.q.length);
+        for (int k = 0; k < 8; k++) {
+            assertTrue(Math.abs(ra.p[k]) < 0.2 && Math.abs(ra.q[k]) < 0.2, "small initial values");
+        }
+        assertFalse(Arrays.equals(ra.p, ra.q), "p and q are drawn separately");
+    }
+
+    @Test
+    void initialRowsDifferAcrossItemsAndSeeds() {
+        ItemEmbeddings a = new ItemEmbeddings(8, 100, 42);
+        EmbeddingRow r1 = a.getOrInit("item-1");
+        EmbeddingRow r2 = a.getOrInit("item-2");
+        EmbeddingRow other = new ItemEmbeddings(8, 100, 43).getOrInit("item-1");
+
+        assertFalse(Arrays.equals(r1.p, r2.p));
+        assertFalse(Arrays.equals(r1.q, r2.q));
+        assertFalse(Arrays.equals(r1.p, other.p), "another model seed, another start");
+    }
+
+    @Test
+    void getOrInitKeepsAnExistingRowAndGetDoesNotCreate() {
+        ItemEmbeddings t = new ItemEmbeddings(2, 100, 1);
+        assertNull(t.get("a"));
+        assertEquals(0, t.size());
+        t.put("a", new float[] {1, 2}, new float[] {3, 4}, 5);
+
+        EmbeddingRow r = t.getOrInit("a");
+
+        assertArrayEquals(new float[] {1, 2}, r.p);
+        assertArrayEquals(new float[] {3, 4}, r.q);
+        assertEquals(5f, r.b);
+        assertSame(r, t.get("a"));
+        assertEquals(1, t.size());
+    }
+
+    @Test
+    void theTableIsBoundedDroppingTheLeastRecentlyUsed() {
+        ItemEmbeddings t = new ItemEmbeddings(2, 3, 1);
+        t.put("a", new float[2], new float[2], 0);
+        t.put("b", new float[2], new float[2], 0);
+        t.put("c", new float[2], new float[2], 0);
+
+        t.put("d", new float[2], new float[2], 0);
+
+        assertEquals(3, t.size());
+        assertNull(t.get("a"), "the oldest goes");
+        t.put("b", new float[] {1, 1}, new float[2], 0); // b is the newest now
+        t.getOrInit("e");
+        assertEquals(3, t.size());
+        assertNull(t.get("c"));
+        assertNotNull(t.get("b"));
+        assertNotNull(t.get("d"));
+        assertNotNull(t.get("e"));
+    }
+
+    @Test
+    void drainChangedReturnsCopiesOfTheChangedRowsOnce() {
+        ItemEmbeddings t = new ItemEmbeddings(2, 100, 1);
+        t.put("a", new float[] {1, 2}, new float[] {3, 4}, 0.5f);
+        t.put("b", new float[] {5, 6}, new float[] {7, 8}, -0.5f);
+        t.put("a", new float[] {9, 9}, new float[] {9, 9}, 9f); // twice: once in the drain, latest values
+
+        List<EmbeddingRow> changed = t.drainChanged();
+
+        assertEquals(List.of("a", "b"), changed.stream().map(r -> r.item).collect(Collectors.toList()));
+        EmbeddingRow a = changed.get(0);
+        assertArrayEquals(new float[] {9, 9}, a.p);
+        assertEquals(9f, a.b);
+        assertTrue(t.drainChanged().isEmpty(), "drained");
+
+        a.p[0] = -1;
+        a.q[0] = -1;
+        a.b = -1;
+        assertArrayEquals(new float[] {9, 9}, t.get("a").p, "a copy: the table does not see edits");
+        assertArrayEquals(new float[] {9, 9}, t.get("a").q);
+        assertEquals(9f, t.get("a").b);
+
+        t.put("b", new float[] {0, 0}, new float[] {0, 0}, 0);
+        assertEquals(List.of("b"), t.drainChanged().stream().map(r -> r.item).collect(Collectors.toList()));
+    }
+
+    @Test
+    void rowsNoLongerHeldAreNotDrained() {
+        ItemEmbeddings t = new ItemEmbeddings(2, 2, 1);
+        t.put("a", new float[2], new float[2], 0);
+        t.put("b", new float[2], new float[2], 0);
+        t.put("c", new float[2], new float[2], 0); // evicts a
+        t.put("d", new float[2], new float[2], 0); // evicts b
+        t.put("x", new float[2], new float[2], 0); // evicts c
+        t.remove("x");
+
+        List<String> drained = t.drainChanged().stream().map(r -> r.item).collect(Collectors.toList());
+
+        assertEquals(List.of("d"), drained);
+    }
+}

@@ -1,0 +1,106 @@
+package io.shoprank.job.model.embedding;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+/** Both models' candidate scores and the embedding pool, from one ND4J product, against plain Java. */
+class JointScorerTest {
+
+    private static EmbeddingRow row(String item, float b, float... q) {
+        return new EmbeddingRow(item, new float[q.length], q, b);
+    }
+
+    @Test
+    void candidateScoresMatchAPlainComputationOnRandomData() {
+        int k = 100; // beyond the initial capacity: the matrix grows and keeps the pool
+        int f = 12;
+        int d = 16;
+        Random r = new Random(2024);
+        JointScorer s = new JointScorer(f, d, 50);
+        float[] pq = new float[d];
+        for (int i = 0; i < d; i++) pq[i] = (float) r.nextGaussian();
+        s.touch(new EmbeddingRow("p", new float[d], pq, 0.5f));
+        float[][] w = new float[k][f];
+        float[][] q = new float[k][d];
+        float[] b = new float[k];
+        float[] u = new float[d];
+        for (int c = 0; c < k; c++) {
+            for (int i = 0; i < f; i++) w[c][i] = (float) r.nextGaussian();
+            for (int i = 0; i < d; i++) q[c][i] = (float) r.nextGaussian();
+            b[c] = (float) r.nextGaussian();
+        }
+        for (int i = 0; i < d; i++) u[i] = (float) r.nextGaussian();
+
+        s.score(w, q, b, u);
+
+        for (int c = 0; c < k; c++) {
+            double logit = 0;
+            for (int i = 0; i < f; i++) logit += w[c][i];
+            double dot = b[c];
+            for (int i = 0; i < d; i++) dot += (double) q[c][i] * u[i];
+            assertEquals(logit, s.conversionLogit(c), 1e-4, "logit of candidate " + c);
+            assertEquals(dot, s.embeddingScore(c), 1e-4, "embedding score of candidate " + c);
+        }
+        double pool = 0.5;
+        for (int i = 0; i < d; i++) pool += (double) pq[i] * u[i];
+        assertEquals(pool, s.poolScore("p"), 1e-4, "the pool survives the matrix growing");
+    }
+
+    @Test
+    void handComputedTwoByTwo() {
+        // F = 2, d = 2: [W | Q | b] = [[1, 2 | 3, 4 | 1], [-1, 0.5 | 0, -2 | 0]], u = (0.5, -1)
+        // row 0: 1 + 2 = 3, 3 * 0.5 + 4 * -1 + 1 = -1.5; row 1: -1 + 0.5 = -0.5, 0 * 0.5 + -2 * -1 = 2
+        JointScorer s = new JointScorer(2, 2, 4);
+        s.score(new float[][] {{1, 2}, {-1, 0.5f}}, new float[][] {{3, 4}, {0, -2}}, new float[] {1, 0},
+                new float[] {0.5f, -1});
+
+        assertEquals(3, s.conversionLogit(0), 1e-6);
+        assertEquals(-1.5, s.embeddingScore(0), 1e-6);
+        assertEquals(-0.5, s.conversionLogit(1), 1e-6);
+        assertEquals(2, s.embeddingScore(1), 1e-6);
+    }
+
+    @Test
+    void aCandidateWithoutATargetVectorScoresZeroOnTheEmbeddingSide() {
+        JointScorer s = new JointScorer(2, 2, 4);
+        s.score(new float[][] {{0.25f, 0.25f}}, new float[][] {null}, new float[] {7}, new float[] {1, 1});
+
+        assertEquals(0, s.embeddingScore(0), 0);
+        assertEquals(0.5, s.conversionLogit(0), 1e-6);
+    }
+
+    @Test
+    void nearestRanksThePoolByUserScoreAndSkipsExcluded() {
+        JointScorer s = new JointScorer(1, 2, 10);
+        s.touch(row("a", 0, 1, 0));   // u.q = 1
+        s.touch(row("b", 0, 0, 1));   // 2
+        s.touch(row("c", 5, 0, 0));   // 5 (bias)
+        s.touch(row("d", 0, -1, 0));  // -1
+        s.score(new float[0][], new float[0][], new float[0], new float[] {1, 2});
+
+        assertArrayEquals(new String[] {"c", "b", "a"}, s.nearest(3, Set.of()));
+        assertArrayEquals(new String[] {"c", "a"}, s.nearest(2, Set.of("b")));
+        assertArrayEquals(new String[] {"c", "b", "a", "d"}, s.nearest(10, Set.of()));
+    }
+
+    @Test
+    void theLeastRecentlyUpdatedItemLeavesAFullPoolAndAnUpdateRewritesTheRow() {
+        JointScorer s = new JointScorer(1, 1, 2);
+        s.touch(row("a", 0, 1));
+        s.touch(row("b", 0, 2));
+        s.touch(row("a", 0, 3)); // a updated: b is now the oldest
+        s.touch(row("c", 0, 4)); // takes b's slot
+        s.score(new float[0][], new float[0][], new float[0], new float[] {1});
+
+        assertEquals(2, s.poolSize());
+        assertTrue(Double.isNaN(s.poolScore("b")));
+        assertEquals(3, s.poolScore("a"), 1e-6);
+        assertArrayEquals(new String[] {"c", "a"}, s.nearest(5, Set.of()));
+    }
+}
