@@ -2,6 +2,7 @@ package io.shoprank.store;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.AbstractTransaction;
 import redis.clients.jedis.ConnectionPoolConfig;
@@ -103,6 +104,21 @@ public final class FeatureStoreClient implements AutoCloseable {
     /** All fields of the user's feature hash, including {@code v} and {@code ts}; empty when missing. */
     public Map<String, String> userFeatures(String user) {
         return redis.hgetAll(keys.userFeatures(user));
+    }
+
+    /**
+     * The user's profile (top categories, brands and shops with shares, recent items, activity level, price
+     * band, last active), typed; empty for an unknown, expired or anonymous (null or empty) user. One HGETALL.
+     *
+     * @throws IllegalStateException if the hash is malformed (corrupt data)
+     */
+    public Optional<UserProfileView> userProfile(String user) {
+        if (isAnonymous(user)) {
+            return Optional.empty();
+        }
+        String key = keys.userFeatures(user);
+        Map<String, String> hash = redis.hgetAll(key);
+        return hash.isEmpty() ? Optional.empty() : Optional.of(UserProfileView.parse(key, hash));
     }
 
     /** All fields of the item's feature hash, including {@code v} and {@code ts}; empty when missing. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.shoprank.store.StoreWrite.Kind;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -131,6 +132,51 @@ class FeatureStoreClientTest {
         assertEquals(Map.of("v", "2", "ts", "20", "clicks", "4"), client.userFeatures("u1"));
         assertEquals(Map.of("v", "3", "ts", "30", "price", "9.5"), client.itemFeatures("i1"));
         assertEquals(Map.of(), client.userFeatures("unknown"));
+    }
+
+    @Test
+    void readsTheUserProfileTyped() throws Exception {
+        write(StoreWrite.features(Kind.USER_FEATURES, "u1", 5, 1000, 0,
+                new String[] {"views_24h", "top_categories", "top_category_shares", "recent_items", "last_active",
+                    "events_total", "activity_level", "price_band", "price_typical", "price_spread", "top_brands",
+                    "top_brand_shares", "top_shops", "top_shop_shares"},
+                new String[] {"3", "[\"c2\",\"c1\"]", "[0.8,0.2]", "[\"i1\",\"i2\"]", "1000", "7", "casual", "mid",
+                    "24.5", "0.125", "[\"acme\"]", "[1.0]", "[\"s1\",\"s2\"]", "[0.6,0.4]"}));
+
+        UserProfileView p = client.userProfile("u1").orElseThrow();
+
+        assertEquals(new UserProfileView(5, 1000, List.of("c2", "c1"), List.of(0.8, 0.2), List.of("i1", "i2"), 1000,
+                7, "casual", "mid", 24.5, 0.125, List.of("acme"), List.of(1.0), List.of("s1", "s2"),
+                List.of(0.6, 0.4)), p);
+    }
+
+    @Test
+    void absentProfileFieldsReadAsEmptyOrUnknown() throws Exception {
+        write(StoreWrite.features(Kind.USER_FEATURES, "u1", 2, 20, 0,
+                new String[] {"top_categories", "last_active", "events_total"}, new String[] {"[]", "20", "1"}));
+
+        UserProfileView p = client.userProfile("u1").orElseThrow();
+
+        assertEquals(List.of(), p.topCategories());
+        assertEquals(List.of(), p.topCategoryShares());
+        assertEquals(List.of(), p.topBrands());
+        assertEquals(List.of(), p.topShops());
+        assertEquals(UserProfileView.PRICE_BAND_UNKNOWN, p.priceBand());
+        assertEquals(null, p.priceTypical());
+        assertEquals(null, p.activityLevel());
+        assertEquals(20, p.lastActive());
+        assertEquals(Optional.empty(), client.userProfile("unknown"));
+        assertEquals(Optional.empty(), client.userProfile(null));
+        assertEquals(Optional.empty(), client.userProfile(""));
+    }
+
+    @Test
+    void reportsACorruptProfile() {
+        try (Jedis jedis = redis.newJedis()) {
+            jedis.hset("t:user:{u1}", Map.of("v", "1", "ts", "1", "top_categories", "[oops"));
+        }
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> client.userProfile("u1"));
+        assertTrue(e.getMessage().contains("t:user:{u1}"), e.getMessage());
     }
 
     @Test

@@ -21,9 +21,14 @@ public final class JobConfig implements Serializable {
     public enum SourceKind { FILE, KAFKA }
 
     /** Which of a user's items never come back in the user's recommendations. */
-    /** The ablation switch of the online models. */
+    /**
+     * The ablation switch of the ranking: {@code COVISIT} ranks by the fixed priors alone (co-visitation, then
+     * the user's categories, then global trending: the hand-made order), {@code NONE} learns the source
+     * calibration without online models, {@code CONVERSION} and {@code EMBEDDINGS} add one model, {@code ALL}
+     * both.
+     */
     public enum Models {
-        NONE, CONVERSION, EMBEDDINGS, ALL;
+        COVISIT, NONE, CONVERSION, EMBEDDINGS, ALL;
 
         public boolean conversion() {
             return this == CONVERSION || this == ALL;
@@ -31,6 +36,15 @@ public final class JobConfig implements Serializable {
 
         public boolean embeddings() {
             return this == EMBEDDINGS || this == ALL;
+        }
+
+        /** Whether any online model runs (and so the updater and the model input of the ranking stage). */
+        public boolean any() {
+            return conversion() || embeddings();
+        }
+
+        public boolean learnsCalibration() {
+            return this != COVISIT;
         }
     }
 
@@ -277,7 +291,7 @@ public final class JobConfig implements Serializable {
                 "--trending-half-life-minutes N (" + d.trendingHalfLife.toMinutes() + ")",
                 "--trending-size N              (" + d.trendingSize + ")",
                 "--max-per-category N           items of one category in a list's first 10 (" + d.maxPerCategory + ")",
-                "--models none|conversion|embeddings|all  online models the ranking uses (" + d.models + ")",
+                "--models covisit|none|conversion|embeddings|all  ranking ablation: hand-made order / learned calibration / + models (" + d.models + ")",
                 "--model-epoch-seconds N        event time per published model version (" + d.modelEpoch.toSeconds() + ")",
                 "--label-window-minutes N       view -> cart/purchase label window (" + d.labelWindow.toMinutes() + ")",
                 "--conversion-dimension N       hashed features of the conversion model (" + d.conversionDimension + ")",

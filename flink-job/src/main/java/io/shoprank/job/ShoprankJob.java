@@ -128,7 +128,7 @@ public final class ShoprankJob {
         KeyedStream<Touch, String> touchesByUser = touches.keyBy(t -> t.event.user);
         RecommendFunction recommend = new RecommendFunction(config);
         SingleOutputStreamOperator<StoreWrite> recommendations;
-        if (config.models == JobConfig.Models.NONE) {
+        if (!config.models.any()) {
             recommendations = touchesByUser.process(recommend).name("recommend").uid("recommend");
         } else {
             DataStream<ModelDelta> modelVersions = touches.getSideOutput(CoVisitationFunction.EXAMPLES)

@@ -3,7 +3,8 @@ package io.shoprank.job.events;
 import java.util.Objects;
 
 /**
- * A validated behaviour event (Flink POJO). Optional fields are null when absent.
+ * A validated behaviour event (Flink POJO). Optional fields are null when absent. {@code brand} and
+ * {@code shop} are optional ids not in the shared data sets (a shop's own stream may carry them).
  * {@code ingestMs} is the wall-clock time the event entered the job, carried along so that sinks can
  * measure freshness end to end.
  */
@@ -17,6 +18,8 @@ public class Event {
     public String query;
     public Double price;
     public Integer qty;
+    public String brand;
+    public String shop;
     public long ingestMs;
 
     public Event() {}
@@ -36,7 +39,8 @@ public class Event {
         Event e = (Event) o;
         return ts == e.ts && type == e.type && Objects.equals(user, e.user) && Objects.equals(item, e.item)
                 && Objects.equals(category, e.category) && Objects.equals(session, e.session)
-                && Objects.equals(query, e.query) && Objects.equals(price, e.price) && Objects.equals(qty, e.qty);
+                && Objects.equals(query, e.query) && Objects.equals(price, e.price) && Objects.equals(qty, e.qty)
+                && Objects.equals(brand, e.brand) && Objects.equals(shop, e.shop);
     }
 
     @Override

@@ -20,6 +20,8 @@ public final class EventJson {
         if (e.query != null) n.put("query", e.query);
         if (e.price != null) n.put("price", e.price);
         if (e.qty != null) n.put("qty", e.qty);
+        if (e.brand != null) n.put("brand", e.brand);
+        if (e.shop != null) n.put("shop", e.shop);
         return n.toString();
     }
 }

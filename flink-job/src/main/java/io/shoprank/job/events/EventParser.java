@@ -10,7 +10,9 @@ import java.util.function.LongSupplier;
 /**
  * Parses and validates one line of the canonical JSON-lines format (see ../shared/data/README.md,
  * "What counts as invalid"). Never throws on bad input: every rejection becomes a {@link DeadLetter} with a
- * short reason. Thread-confined (one instance per source reader).
+ * short reason. Events may also carry the optional ids {@code brand} and {@code shop} (not in the shared data;
+ * validated like every id: a string or a number read as its decimal string, at most 256 characters).
+ * Thread-confined (one instance per source reader).
  */
 public final class EventParser {
     /** 2000-01-01T00:00:00Z: earlier timestamps are invalid. */
@@ -66,6 +68,8 @@ public final class EventParser {
             e.query = text(n, "query", MAX_TEXT_LENGTH, type == EventType.SEARCH);
             e.category = text(n, "category", MAX_ID_LENGTH, false);
             e.session = text(n, "session", MAX_ID_LENGTH, false);
+            e.brand = text(n, "brand", MAX_ID_LENGTH, false);
+            e.shop = text(n, "shop", MAX_ID_LENGTH, false);
             e.price = nonNegative(n, "price");
             Double qty = nonNegative(n, "qty");
             if (qty != null) {

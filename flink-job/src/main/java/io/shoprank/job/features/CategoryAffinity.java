@@ -4,6 +4,7 @@ package io.shoprank.job.features;
  * A user's decayed affinity to categories: every event adds its type weight to its category, scores decay
  * with a half-life, and only the {@code capacity} strongest categories are kept (state bound).
  * Keys are in {@link DecayedScores} log form so no rescaling is ever needed.
+ * Nothing in it is category-specific: the user profile keeps brands and shops the same way.
  */
 public class CategoryAffinity {
     public String[] categories = new String[0];
@@ -38,12 +39,37 @@ public class CategoryAffinity {
 
     /** Up to {@code n} categories, strongest first. */
     public String[] top(int n) {
-        Integer[] idx = new Integer[categories.length];
-        for (int i = 0; i < idx.length; i++) idx[i] = i;
-        java.util.Arrays.sort(idx, (a, b) -> Double.compare(keys[b], keys[a]));
+        Integer[] idx = ranked();
         String[] out = new String[Math.min(n, idx.length)];
         for (int i = 0; i < out.length; i++) out[i] = categories[idx[i]];
         return out;
+    }
+
+    /**
+     * The shares of {@link #top top(n)}, aligned with it: each category's decayed score divided by the sum
+     * over all kept categories. All scores decay alike, so shares do not change with the time they are read
+     * at; computed from the keys relative to the strongest, so nothing overflows.
+     */
+    public double[] topShares(int n) {
+        Integer[] idx = ranked();
+        double[] out = new double[Math.min(n, idx.length)];
+        if (out.length == 0) return out;
+        double max = keys[idx[0]];
+        double sum = 0;
+        for (double k : keys) sum += Math.pow(2, k - max);
+        for (int i = 0; i < out.length; i++) out[i] = Math.pow(2, keys[idx[i]] - max) / sum;
+        return out;
+    }
+
+    public boolean isEmpty() {
+        return categories.length == 0;
+    }
+
+    private Integer[] ranked() {
+        Integer[] idx = new Integer[categories.length];
+        for (int i = 0; i < idx.length; i++) idx[i] = i;
+        java.util.Arrays.sort(idx, (a, b) -> Double.compare(keys[b], keys[a]));
+        return idx;
     }
 
     /** Affinity value of {@code category} at {@code ts}, 0 when unknown. */

@@ -18,6 +18,16 @@ public final class JsonText {
         return NumberOutput.toString(v, true);
     }
 
+    /** A JSON array of numbers, each as {@link #number}; the values must be finite. */
+    public static String numbers(double[] values) {
+        StringBuilder b = new StringBuilder(2 + 8 * values.length).append('[');
+        for (int i = 0; i < values.length; i++) {
+            if (i > 0) b.append(',');
+            b.append(number(values[i]));
+        }
+        return b.append(']').toString();
+    }
+
     public static String array(String[] values) {
         try {
             return MAPPER.writeValueAsString(values);

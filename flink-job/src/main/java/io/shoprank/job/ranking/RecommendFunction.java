@@ -116,7 +116,7 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
     public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
         boardState.update(new ArrayList<>(board.entries()));
         calibrationState.update(List.of(CalibrationState.of(calibration)));
-        replicaState.update(config.models == JobConfig.Models.NONE ? List.of()
+        replicaState.update(!config.models.any() ? List.of()
                 : List.of(ReplicaState.of(models.replica(), getRuntimeContext().getTaskInfo().getIndexOfThisSubtask())));
     }
 
@@ -150,7 +150,7 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
 
     @Override
     public void processElement(Touch t, Context ctx, Collector<StoreWrite> out) throws Exception {
-        if (config.models != JobConfig.Models.NONE) {
+        if (config.models.any()) {
             models.advanceFor(t.event.ts);
         }
         UserRanking u = ranking.value();
@@ -226,7 +226,7 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
                 // a fill never needs more than k items beyond the excluded ones: no need to build whole lists
                 c -> board.list(c, u.lastTs, halfLifeMs, 0, config.k + excluded.size()),
                 new String[0], COVISIT_CANDIDATES, config.k);
-        if (config.models != JobConfig.Models.NONE) {
+        if (config.models.any()) {
             models.complete(pool, u, items, excluded);
         }
         return pool;
@@ -234,7 +234,7 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
 
     private RankedList publish(UserRanking u, String user, long ingestMs, Collector<StoreWrite> out) {
         RankedList list = CandidateRanker.rank(pool(u), calibration,
-                config.models == JobConfig.Models.NONE ? CandidateRanker.Adjustment.NONE : calibration::adjusted,
+                config.models.any() ? calibration::adjusted : CandidateRanker.Adjustment.NONE,
                 items::category, config.maxPerCategory, config.k);
         u.published = list.items().length;
         StoreWrite w = StoreWrite.list(StoreWrite.Kind.RECOMMENDATIONS, user, u.version(), u.lastTs,
@@ -262,7 +262,7 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
             hits.inc();
         }
         quality.add(rank);
-        if (calibrates(t)) {
+        if (config.models.learnsCalibration() && calibrates(t)) {
             calibration.observe(pool(u), item);
         }
         ctx.output(OUTCOMES, new PrequentialOutcome(t.event.user, item, t.event.ts, rank, u.nextSeq));

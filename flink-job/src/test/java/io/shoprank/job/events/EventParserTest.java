@@ -51,6 +51,36 @@ class EventParserTest {
     }
 
     @Test
+    void parsesOptionalBrandAndShop() {
+        Event e = parser.parse("{\"ts\":" + TS + ",\"type\":\"cart\",\"user\":\"u1\",\"item\":\"i1\","
+                + "\"brand\":\"acme\",\"shop\":\"shop-7\"}", ORIGIN).event;
+
+        assertNotNull(e);
+        assertEquals("acme", e.brand);
+        assertEquals("shop-7", e.shop);
+
+        Event numeric = parser.parse("{\"ts\":" + TS + ",\"type\":\"view\",\"user\":\"u1\",\"item\":\"i1\","
+                + "\"brand\":42,\"shop\":null}", ORIGIN).event;
+        assertEquals("42", numeric.brand, "a number reads as its decimal string, like every id");
+        assertNull(numeric.shop, "null is absent");
+
+        Event empty = parser.parse("{\"ts\":" + TS + ",\"type\":\"view\",\"user\":\"u1\",\"item\":\"i1\","
+                + "\"brand\":\"\",\"shop\":\"" + "s".repeat(EventParser.MAX_ID_LENGTH) + "\"}", ORIGIN).event;
+        assertNull(empty.brand, "an empty optional id is absent");
+        assertEquals(EventParser.MAX_ID_LENGTH, empty.shop.length(), "256 characters are fine");
+    }
+
+    @Test
+    void brandOrShopThatIsNoStringIsDeadLettered() {
+        String head = "{\"ts\":" + TS + ",\"type\":\"view\",\"user\":\"u\",\"item\":\"i\",";
+        assertDeadLetter(head + "\"brand\":true}", "brand is not a string");
+        assertDeadLetter(head + "\"brand\":[\"a\"]}", "brand is not a string");
+        assertDeadLetter(head + "\"shop\":{\"id\":1}}", "shop is not a string");
+        assertDeadLetter(head + "\"shop\":false}", "shop is not a string");
+        assertDeadLetter(head + "\"shop\":1e400}", "shop is not a finite number");
+    }
+
+    @Test
     void parsesAMinimalPurchaseWithoutOptionalFields() {
         Event e = parser.parse("{\"ts\":" + TS + ",\"type\":\"purchase\",\"user\":\"u1\",\"item\":\"i9\"}", ORIGIN).event;
 
@@ -61,6 +91,8 @@ class EventParserTest {
         assertNull(e.session);
         assertNull(e.price);
         assertNull(e.qty);
+        assertNull(e.brand);
+        assertNull(e.shop);
     }
 
     @Test
@@ -244,6 +276,10 @@ class EventParserTest {
                 "item longer than 256 characters");
         assertDeadLetter("{\"ts\":" + TS + ",\"type\":\"item\",\"item\":\"i\",\"brand\":\"" + longId + "\"}",
                 "brand longer than 256 characters");
+        assertDeadLetter("{\"ts\":" + TS + ",\"type\":\"view\",\"user\":\"u\",\"item\":\"i\",\"brand\":\"" + longId + "\"}",
+                "brand longer than 256 characters");
+        assertDeadLetter("{\"ts\":" + TS + ",\"type\":\"view\",\"user\":\"u\",\"item\":\"i\",\"shop\":\"" + longId + "\"}",
+                "shop longer than 256 characters");
     }
 
     @Test
@@ -291,7 +327,7 @@ class EventParserTest {
     @Test
     void neverThrowsOnFuzzedInput() {
         String[] fields = {"ts", "type", "user", "item", "query", "category", "session", "price", "qty", "title",
-            "brand", "in_stock"};
+            "brand", "shop", "in_stock"};
         String[] values = {"0", "-0", "1.0", "1e400", "-1e400", "1e-400", "12345678901234567890123", "1700000000000",
             "\"view\"", "\"item\"", "\"search\"", "\"\"", "true", "null", "[]", "{}", "[1,{\"a\":2}]", "\"\\u0000\"",
             "-1", "3.5", "\"" + "x".repeat(300) + "\""};

@@ -75,6 +75,26 @@ class CategoryAffinityTest {
     }
 
     @Test
+    void sharesAreAlignedWithTopAndDivideByAllKeptCategories() {
+        a.add("a", 1, 0, HALF_LIFE, 20);
+        a.add("b", 3, 0, HALF_LIFE, 20);
+        a.add("c", 4, 1_000, HALF_LIFE, 20); // worth 4 at t=1000, when a and b are worth 0.5 and 1.5
+
+        assertArrayEquals(new String[] {"c", "b"}, a.top(2));
+        assertArrayEquals(new double[] {4 / 6.0, 1.5 / 6.0}, a.topShares(2), EPS);
+        assertArrayEquals(new double[] {4 / 6.0, 1.5 / 6.0, 0.5 / 6.0}, a.topShares(5), EPS);
+        assertArrayEquals(new double[0], new CategoryAffinity().topShares(5));
+    }
+
+    @Test
+    void sharesDoNotOverflowFarFromTimeZero() {
+        a.add("a", 1, 1_700_000_000_000L, HALF_LIFE, 20); // keys around 1.7e9: 2^key overflows
+        a.add("b", 1, 1_700_000_000_000L, HALF_LIFE, 20);
+
+        assertArrayEquals(new double[] {0.5, 0.5}, a.topShares(5), EPS);
+    }
+
+    @Test
     void neverHoldsMoreThanCapacity() {
         for (int i = 0; i < 50; i++) {
             a.add("c" + i, 1 + i % 7, i * 10L, HALF_LIFE, 20);

@@ -69,8 +69,51 @@ class UserFeaturesFunctionTest {
         assertEquals("1", f.get("views_1h"));
         assertEquals("1", f.get("carts_24h"));
         assertEquals("[\"c1\"]", f.get("top_categories"));
+        assertEquals("[1.0]", f.get("top_category_shares"));
         assertEquals("[\"i2\",\"i1\"]", f.get("recent_items"));
+        assertEquals(Long.toString(T0 + 60_000), f.get("last_active"), "epoch ms");
         assertEquals("2", f.get("events_total"));
+        assertEquals("new", f.get("activity_level"));
+        assertEquals("unknown", f.get("price_band"));
+        assertEquals(null, f.get("price_typical"));
+        assertEquals(null, f.get("top_brands"));
+        assertEquals(null, f.get("top_shops"));
+    }
+
+    @Test
+    void publishesPriceBrandAndShopProfile() throws Exception {
+        open(false);
+        publishesPriceBrandAndShopProfileThroughState();
+    }
+
+    /** The new profile fields survive the RocksDB backend's serializer (POJOs, Kryo disabled). */
+    @Test
+    void publishesPriceBrandAndShopProfileOnRocksDb() throws Exception {
+        open(true);
+        publishesPriceBrandAndShopProfileThroughState();
+    }
+
+    private void publishesPriceBrandAndShopProfileThroughState() throws Exception {
+        for (int i = 0; i < 6; i++) {
+            Event e = event(T0 + i * 60_000, "u1", i < 3 ? EventType.VIEW : EventType.CART, "i" + i, "c1", 0);
+            e.price = i < 3 ? 150.0 : 250.0;
+            e.brand = i % 2 == 0 ? "acme" : "zeta";
+            e.shop = "s1";
+            process(e);
+        }
+
+        Map<String, String> f = fields(harness.extractOutputValues().get(5));
+        assertEquals("active", f.get("activity_level"), "6 events, all in the last hour");
+        assertEquals("high", f.get("price_band"));
+        // weights 1, 1, 1, 3, 3, 3: exp((3 ln 150 + 9 ln 250) / 12) = 220.03
+        assertEquals("220.0", f.get("price_typical"));
+        assertEquals("0.221", f.get("price_spread"));
+        // acme: view, view, cart = 5; zeta: view, cart, cart = 7; 7/12 = 0.5833, zeta a little more recent
+        assertEquals("[\"zeta\",\"acme\"]", f.get("top_brands"));
+        assertEquals("[0.5834,0.4166]", f.get("top_brand_shares"));
+        assertEquals("[\"s1\"]", f.get("top_shops"));
+        assertEquals("[1.0]", f.get("top_shop_shares"));
+        assertEquals(Long.toString(T0 + 5 * 60_000), f.get("last_active"));
     }
 
     @Test
@@ -145,6 +188,8 @@ class UserFeaturesFunctionTest {
         assertEquals("1", f.get("events_total"));
         assertEquals("0", f.get("carts_24h"));
         assertEquals("[]", f.get("top_categories"));
+        assertEquals("[]", f.get("top_category_shares"));
+        assertEquals("new", f.get("activity_level"));
         assertEquals("[\"i3\"]", f.get("recent_items"));
     }
 
