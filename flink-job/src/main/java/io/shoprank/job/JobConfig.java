@@ -22,13 +22,14 @@ public final class JobConfig implements Serializable {
 
     /** Which of a user's items never come back in the user's recommendations. */
     /**
-     * The ablation switch of the ranking: {@code COVISIT} ranks by the fixed priors alone (co-visitation, then
-     * the user's categories, then global trending: the hand-made order), {@code NONE} learns the source
-     * calibration without online models, {@code CONVERSION} and {@code EMBEDDINGS} add one model, {@code ALL}
-     * both.
+     * The ablation switch of the ranking. {@code COVISIT}: the fixed source order alone (co-visitation by
+     * strength, then the user's categories, then global trending); {@code CALIBRATED}: per-source
+     * probabilities re-learned from the test-then-train signal; {@code RANKER}: the learned hybrid ranker on
+     * top of the fixed order; {@code CONVERSION}, {@code EMBEDDINGS}: the ranker with one online model (and
+     * for embeddings, its candidates); {@code ALL}: the ranker with both models.
      */
     public enum Models {
-        COVISIT, NONE, CONVERSION, EMBEDDINGS, ALL;
+        COVISIT, CALIBRATED, RANKER, CONVERSION, EMBEDDINGS, ALL;
 
         public boolean conversion() {
             return this == CONVERSION || this == ALL;
@@ -43,8 +44,12 @@ public final class JobConfig implements Serializable {
             return conversion() || embeddings();
         }
 
-        public boolean learnsCalibration() {
-            return this != COVISIT;
+        public boolean learnsSources() {
+            return this == CALIBRATED;
+        }
+
+        public boolean learnsRanker() {
+            return this == RANKER || any();
         }
     }
 
@@ -291,7 +296,7 @@ public final class JobConfig implements Serializable {
                 "--trending-half-life-minutes N (" + d.trendingHalfLife.toMinutes() + ")",
                 "--trending-size N              (" + d.trendingSize + ")",
                 "--max-per-category N           items of one category in a list's first 10 (" + d.maxPerCategory + ")",
-                "--models covisit|none|conversion|embeddings|all  ranking ablation: hand-made order / learned calibration / + models (" + d.models + ")",
+                "--models covisit|calibrated|ranker|conversion|embeddings|all  ranking ablation (" + d.models + ")",
                 "--model-epoch-seconds N        event time per published model version (" + d.modelEpoch.toSeconds() + ")",
                 "--label-window-minutes N       view -> cart/purchase label window (" + d.labelWindow.toMinutes() + ")",
                 "--conversion-dimension N       hashed features of the conversion model (" + d.conversionDimension + ")",

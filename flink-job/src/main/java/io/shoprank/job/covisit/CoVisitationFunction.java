@@ -70,7 +70,7 @@ public final class CoVisitationFunction extends KeyedProcessFunction<String, CoV
 
     public CoVisitationFunction(int maxNeighbours, int similarSize, Duration stateTtl, Duration redisTtl,
                                 Duration popularityHalfLife) {
-        this(maxNeighbours, similarSize, stateTtl, redisTtl, popularityHalfLife, JobConfig.Models.NONE,
+        this(maxNeighbours, similarSize, stateTtl, redisTtl, popularityHalfLife, JobConfig.Models.COVISIT,
                 Duration.ofMinutes(30), 1 << 16, 0);
     }
 

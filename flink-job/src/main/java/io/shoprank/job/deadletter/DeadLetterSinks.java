@@ -29,14 +29,18 @@ public final class DeadLetterSinks {
                     .build();
             deadLetters.sinkTo(sink).name("dead letters -> kafka:" + config.deadLetterTopic).uid("dead-letter-kafka");
         } else {
-            Encoder<DeadLetter> encoder = (d, out) -> {
-                out.write(DeadLetterJson.toJson(d).getBytes(StandardCharsets.UTF_8));
-                out.write('\n');
-            };
             Path dir = config.deadLetterPath.contains("://") ? new Path(config.deadLetterPath)
                     : new Path(new java.io.File(config.deadLetterPath).getAbsoluteFile().toURI());
-            FileSink<DeadLetter> sink = FileSink.forRowFormat(dir, encoder).build();
+            FileSink<DeadLetter> sink = FileSink.forRowFormat(dir, fileEncoder()).build();
             deadLetters.sinkTo(sink).name("dead letters -> " + config.deadLetterPath).uid("dead-letter-file");
         }
+    }
+
+    /** The file sink's record format: one {@link DeadLetterJson} object a line (what {@link DeadLetterReplay} reads). */
+    static Encoder<DeadLetter> fileEncoder() {
+        return (d, out) -> {
+            out.write(DeadLetterJson.toJson(d).getBytes(StandardCharsets.UTF_8));
+            out.write('\n');
+        };
     }
 }

@@ -1,27 +1,38 @@
 package io.shoprank.job.ranking;
 
-/** The checkpointed form of a subtask's {@link SourceCalibration} (Flink POJO). */
+/**
+ * The checkpointed form of a ranking subtask's learned ranking (Flink POJO): the source calibration's counts
+ * and the learned ranker's FTRL state.
+ */
 public class CalibrationState {
     public double[] offers;
     public double[] hits;
     public long targets;
+    public float[] rankerZ;
+    public float[] rankerN;
 
     public CalibrationState() {}
 
-    static CalibrationState of(SourceCalibration c) {
+    static CalibrationState of(SourceCalibration c, LearnedRanker r) {
         CalibrationState s = new CalibrationState();
         s.offers = c.offers();
         s.hits = c.hits();
         s.targets = c.targets();
+        s.rankerZ = r.z().clone();
+        s.rankerN = r.n().clone();
         return s;
     }
 
-    /** After a restore (union state: every old subtask's counts), the counts learned from the most targets. */
-    static SourceCalibration mostInformed(Iterable<CalibrationState> states) {
+    SourceCalibration calibration(boolean learnSources) {
+        return SourceCalibration.of(offers, hits, targets, learnSources);
+    }
+
+    /** After a restore (union state: every old subtask's), the one learned from the most targets, or null. */
+    static CalibrationState mostInformed(Iterable<CalibrationState> states) {
         CalibrationState best = null;
         for (CalibrationState s : states) {
             if (best == null || s.targets > best.targets) best = s;
         }
-        return best == null ? new SourceCalibration() : SourceCalibration.of(best.offers, best.hits, best.targets);
+        return best;
     }
 }

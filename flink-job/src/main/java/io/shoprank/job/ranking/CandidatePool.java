@@ -27,6 +27,8 @@ public final class CandidatePool {
         /** Buckets of the online models' scores ({@link SourceCalibration#MODEL_BUCKETS}), −1 when not scored. */
         int conversionBucket = -1;
         int embeddingBucket = -1;
+        /** How much co-visitation evidence the user has: 0 none, 1 a few neighbours, 2 many. */
+        int context;
 
         Candidate(String item) {
             this.item = item;
@@ -58,11 +60,13 @@ public final class CandidatePool {
     private final Map<String, Candidate> byItem = new HashMap<>();
     private final List<Candidate> inOrder = new ArrayList<>();
     private final int[] sizes = new int[CandidateSource.COUNT];
+    private int context;
 
     Candidate add(String item) {
         Candidate c = byItem.get(item);
         if (c == null) {
             c = new Candidate(item);
+            c.context = context;
             byItem.put(item, c);
             inOrder.add(c);
         }
@@ -74,6 +78,13 @@ public final class CandidatePool {
         if (c.rank[source.ordinal()] < 0) {
             c.rank[source.ordinal()] = sizes[source.ordinal()]++;
         }
+    }
+
+    /** Sets the co-visitation context (see {@link Candidate#context}) from the co-visitation candidates held now. */
+    void settleContext() {
+        int n = sizes[CandidateSource.COVISIT.ordinal()];
+        context = n == 0 ? 0 : n < 10 ? 1 : 2;
+        for (Candidate c : inOrder) c.context = context;
     }
 
     public Candidate get(String item) {

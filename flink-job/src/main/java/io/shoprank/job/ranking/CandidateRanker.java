@@ -59,6 +59,7 @@ public final class CandidateRanker {
             c.via = via.get(c.item);
             pool.offer(CandidateSource.COVISIT, c);
         }
+        pool.settleContext();
         for (String item : embeddingNeighbours) {
             if (!excluded.contains(item)) pool.offer(CandidateSource.EMBEDDING, pool.add(item));
         }

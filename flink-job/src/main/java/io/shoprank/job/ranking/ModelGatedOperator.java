@@ -38,8 +38,8 @@ public final class ModelGatedOperator extends KeyedProcessOperator<String, Touch
         implements TwoInputStreamOperator<Touch, ModelDelta, StoreWrite> {
     private static final long serialVersionUID = 1L;
 
-    /** A queued touch, or a queued watermark of the touch input ({@code touch == null}). */
-    private record Held(Touch touch, long timestamp, boolean hasTimestamp) {}
+    /** A queued touch, or a queued watermark ({@code touch == null}) or status change of the touch input. */
+    private record Held(Touch touch, long timestamp, boolean hasTimestamp, WatermarkStatus status) {}
 
     private final long epochMs;
     private transient ArrayDeque<Held> queue;
@@ -67,7 +67,7 @@ public final class ModelGatedOperator extends KeyedProcessOperator<String, Touch
                     getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
             for (Touch t : queueState.get()) {
                 if (mine.contains(KeyGroupRangeAssignment.assignToKeyGroup(t.event.user, maxParallelism))) {
-                    queue.add(new Held(t, t.event.ts, true));
+                    queue.add(new Held(t, t.event.ts, true, null));
                 }
             }
         }
@@ -96,7 +96,7 @@ public final class ModelGatedOperator extends KeyedProcessOperator<String, Touch
             processElement(record);
         } else {
             waited.inc();
-            queue.add(new Held(record.getValue(), record.getTimestamp(), record.hasTimestamp()));
+            queue.add(new Held(record.getValue(), record.getTimestamp(), record.hasTimestamp(), null));
         }
     }
 
@@ -105,7 +105,7 @@ public final class ModelGatedOperator extends KeyedProcessOperator<String, Touch
         if (queue.isEmpty()) {
             processWatermark(mark);
         } else {
-            queue.add(new Held(null, mark.getTimestamp(), true));
+            queue.add(new Held(null, mark.getTimestamp(), true, null));
         }
     }
 
@@ -123,7 +123,11 @@ public final class ModelGatedOperator extends KeyedProcessOperator<String, Touch
     @Override
     protected void processWatermarkStatus(WatermarkStatus status, int index) throws Exception {
         if (index == 0) {
-            output.emitWatermarkStatus(status);
+            if (queue.isEmpty()) {
+                output.emitWatermarkStatus(status);
+            } else { // after the touches and watermarks queued before it
+                queue.add(new Held(null, 0, false, status));
+            }
         } else {
             modelIdle = status.isIdle(); // an idle updater must not hold the touches back
             drain();
@@ -139,7 +143,11 @@ public final class ModelGatedOperator extends KeyedProcessOperator<String, Touch
             Held h = queue.peekFirst();
             if (h.touch() == null) {
                 queue.pollFirst();
-                processWatermark(new Watermark(h.timestamp()));
+                if (h.status() != null) {
+                    output.emitWatermarkStatus(h.status());
+                } else {
+                    processWatermark(new Watermark(h.timestamp()));
+                }
                 continue;
             }
             if (!ready(h.touch())) {

@@ -77,6 +77,7 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
     private transient TrendingBoard board;
     private transient ListState<TrendingBoard.Entry> boardState;
     private transient SourceCalibration calibration;
+    private transient LearnedRanker ranker;
     private transient ListState<CalibrationState> calibrationState;
     private transient ItemSummaries items;
     private transient ModelScoring models;
@@ -98,7 +99,7 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
                 new ListStateDescriptor<>("popular-board", TrendingBoard.Entry.class));
         calibrationState = ctx.getOperatorStateStore().getUnionListState(
                 new ListStateDescriptor<>("source-calibration", CalibrationState.class));
-        calibration = new SourceCalibration();
+        calibration = new SourceCalibration(config.models.learnsSources());
         items = new ItemSummaries(ITEM_SUMMARIES);
         replicaState = ctx.getOperatorStateStore().getUnionListState(
                 new ListStateDescriptor<>("model-replica", ReplicaState.class));
@@ -106,16 +107,24 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
                 new ItemEmbeddings(config.embeddingDim, config.embeddingItems, config.modelSeed));
         if (ctx.isRestored()) {
             board.restore(boardState.get()); // after a rescale: every old board, merged
-            calibration = CalibrationState.mostInformed(calibrationState.get());
+            CalibrationState restored = CalibrationState.mostInformed(calibrationState.get());
+            if (restored != null) {
+                calibration = restored.calibration(config.models.learnsSources());
+            }
             ReplicaState.restoreInto(replica, replicaState.get());
         }
         models = new ModelScoring(config, replica);
+        ranker = new LearnedRanker(calibration);
+        if (ctx.isRestored()) {
+            CalibrationState restored = CalibrationState.mostInformed(calibrationState.get());
+            if (restored != null) ranker.restore(restored.rankerZ, restored.rankerN);
+        }
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
         boardState.update(new ArrayList<>(board.entries()));
-        calibrationState.update(List.of(CalibrationState.of(calibration)));
+        calibrationState.update(List.of(CalibrationState.of(calibration, ranker)));
         replicaState.update(!config.models.any() ? List.of()
                 : List.of(ReplicaState.of(models.replica(), getRuntimeContext().getTaskInfo().getIndexOfThisSubtask())));
     }
@@ -234,7 +243,7 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
 
     private RankedList publish(UserRanking u, String user, long ingestMs, Collector<StoreWrite> out) {
         RankedList list = CandidateRanker.rank(pool(u), calibration,
-                config.models.any() ? calibration::adjusted : CandidateRanker.Adjustment.NONE,
+                config.models.learnsRanker() ? (c, p) -> ranker.score(c) : CandidateRanker.Adjustment.NONE,
                 items::category, config.maxPerCategory, config.k);
         u.published = list.items().length;
         StoreWrite w = StoreWrite.list(StoreWrite.Kind.RECOMMENDATIONS, user, u.version(), u.lastTs,
@@ -262,8 +271,10 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
             hits.inc();
         }
         quality.add(rank);
-        if (config.models.learnsCalibration() && calibrates(t)) {
-            calibration.observe(pool(u), item);
+        if ((config.models.learnsRanker() || config.models.learnsSources()) && calibrates(t)) {
+            CandidatePool pool = pool(u);
+            if (config.models.learnsRanker()) ranker.observe(pool, item);
+            calibration.observe(pool, item);
         }
         ctx.output(OUTCOMES, new PrequentialOutcome(t.event.user, item, t.event.ts, rank, u.nextSeq));
     }

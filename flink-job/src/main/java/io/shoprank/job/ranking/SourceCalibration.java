@@ -1,199 +1,170 @@
 package io.shoprank.job.ranking;
 
 /**
- * Learns from the test-then-train signal how likely a candidate is to be the user's next item, given the
- * source that proposed it and its rank within that source: decayed counts of offers (a source had a
- * candidate at that rank when a target event came) and hits (the target item was that candidate).
- * A candidate's probability combines its sources as independent evidence (noisy-OR), so an item that is
- * both a strong neighbour and trending in the user's category rises above either alone.
+ * How likely a candidate is to be the user's next item, from the sources that proposed it: a probability
+ * per source and slot (co-visitation: strength and rank among the user's neighbours; the other sources:
+ * rank, and how much co-visitation evidence the user has), combined over sources as independent evidence
+ * (noisy-OR), so an item that is both a strong neighbour and trending in the user's category rises above
+ * either alone.
  *
- * <p>Priors (pseudo-counts) keep the starting order of the hand-made ranker: co-visitation first, then the
- * user's categories, then global trending. The decay (half-life of {@link #HALF_LIFE_TARGETS} targets)
- * lets the ranking follow a shop whose traffic changes. Pure: no Flink, no I/O.
+ * <p>The priors encode the hand-made order: co-visitation first (stronger and higher-ranked first), then
+ * the user's categories, then global trending. They are the fixed margin of {@link LearnedRanker}. With
+ * {@code learnSources} (the {@code calibrated} ablation level), every target also re-learns them from
+ * decayed counts of offers and hits (half-life {@link #HALF_LIFE_TARGETS} targets). Pure: no Flink, no I/O.
  */
 public final class SourceCalibration {
     /** Upper bounds (exclusive) of the rank buckets: ranks 0, 1, 2, 3, 4-5, 6-9, 10-14, 15-19, 20-29, 30-49, 50+. */
     static final int[] BUCKET_ENDS = {1, 2, 3, 4, 6, 10, 15, 20, 30, 50, Integer.MAX_VALUE};
     public static final int BUCKETS = BUCKET_ENDS.length;
+    /** Co-visitation slots also split by the candidate's rank among the user's neighbours: 0, 1-2, 3-5, 6-10, 11-20, 21+. */
+    static final int[] RANK_GROUP_ENDS = {1, 3, 6, 11, 21, Integer.MAX_VALUE};
+    static final int RANK_GROUPS = RANK_GROUP_ENDS.length;
+    /**
+     * The other sources' slots are split by the user's co-visitation evidence (none, under 10 neighbours,
+     * more): a trending item is a good bet for a user with no neighbours and a poor one beside a long list.
+     */
+    static final int CONTEXTS = 3;
+    /** Slots per source: co-visitation by strength and rank, the others by rank and context. */
+    static final int COVISIT_SLOTS = BUCKETS * RANK_GROUPS;
+    static final int OTHER_SLOTS = BUCKETS * CONTEXTS;
+    static final int CELLS = COVISIT_SLOTS + (CandidateSource.COUNT - 1) * OTHER_SLOTS;
+    /** Buckets of a model probability: 0 for [1/2, 1], 1 for [1/4, 1/2), ..., the last catching the rest. */
+    public static final int MODEL_BUCKETS = 12;
     static final double HALF_LIFE_TARGETS = 20_000;
     static final double PRIOR_OFFERS = 50;
 
-    /** Buckets of a model probability: [0, 1) cut at 1/2^(b+1) (top bucket 0.5..1), the last catching the rest. */
-    public static final int MODEL_BUCKETS = 12;
-    static final int MODELS = 2;
-    static final double PRIOR_MODEL_OFFERS = 200;
-
-    private final double[] offers;
-    private final double[] hits;
-    /** Per model and bucket: candidates scored and hits, for the likelihood ratio of the model's evidence. */
-    private final double[] modelOffers = new double[MODELS * MODEL_BUCKETS];
-    private final double[] modelHits = new double[MODELS * MODEL_BUCKETS];
-    private double allOffers = PRIOR_MODEL_OFFERS;
-    private double allHits = PRIOR_MODEL_OFFERS * 0.01;
+    private final double[] offers = new double[CELLS];
+    private final double[] hits = new double[CELLS];
     private final double keep = Math.pow(0.5, 1 / HALF_LIFE_TARGETS);
+    private final boolean learnSources;
     private long targets;
 
-    public SourceCalibration() {
-        offers = new double[CandidateSource.COUNT * BUCKETS];
-        hits = new double[offers.length];
+    /** @param learnSources whether targets re-learn the probabilities; without it they stay at the priors */
+    public SourceCalibration(boolean learnSources) {
+        this.learnSources = learnSources;
         for (CandidateSource s : CandidateSource.values()) {
-            for (int b = 0; b < BUCKETS; b++) {
+            for (int b = 0; b < slots(s); b++) {
                 offers[cell(s, b)] = PRIOR_OFFERS;
                 hits[cell(s, b)] = PRIOR_OFFERS * prior(s, b);
             }
         }
-        // no evidence yet: every bucket at the base rate, a likelihood ratio of 1
-        for (int i = 0; i < modelOffers.length; i++) {
-            modelOffers[i] = PRIOR_MODEL_OFFERS;
-            modelHits[i] = allHits;
-        }
-    }
-
-    /** The bucket of a probability: 0 for [1/2, 1], 1 for [1/4, 1/2), ... */
-    public static int modelBucket(double p) {
-        if (!(p > 0)) return MODEL_BUCKETS - 1;
-        return Math.min(MODEL_BUCKETS - 1, Math.max(0, -Math.getExponent(p) - 1));
-    }
-
-    /**
-     * The candidate's probability from its sources, times the likelihood ratio of each online model's score
-     * (in odds): how much more often than average a candidate in that score bucket was the next item. A model
-     * that carries no signal on the shop's traffic settles at ratios near 1 and changes nothing.
-     */
-    public double adjusted(CandidatePool.Candidate c, double probability) {
-        double odds = probability / Math.max(1e-12, 1 - probability);
-        odds *= ratio(0, c.conversionBucket) * ratio(1, c.embeddingBucket);
-        return odds / (1 + odds);
-    }
-
-    private double ratio(int model, int bucket) {
-        if (bucket < 0) return 1;
-        int i = model * MODEL_BUCKETS + bucket;
-        return (modelHits[i] / modelOffers[i]) / (allHits / allOffers);
     }
 
     /** Restores counts taken with {@link #offers()}, {@link #hits()} (same layout; else starts afresh). */
-    public static SourceCalibration of(double[] offers, double[] hits, long targets) {
-        SourceCalibration c = new SourceCalibration();
-        int n = c.offers.length;
-        int m = c.modelOffers.length;
-        if (offers.length == n + m + 1 && hits.length == n + m + 1) {
-            System.arraycopy(offers, 0, c.offers, 0, n);
-            System.arraycopy(hits, 0, c.hits, 0, n);
-            System.arraycopy(offers, n, c.modelOffers, 0, m);
-            System.arraycopy(hits, n, c.modelHits, 0, m);
-            c.allOffers = offers[n + m];
-            c.allHits = hits[n + m];
+    public static SourceCalibration of(double[] offers, double[] hits, long targets, boolean learnSources) {
+        SourceCalibration c = new SourceCalibration(learnSources);
+        if (offers != null && hits != null && offers.length == CELLS && hits.length == CELLS) {
+            System.arraycopy(offers, 0, c.offers, 0, CELLS);
+            System.arraycopy(hits, 0, c.hits, 0, CELLS);
             c.targets = targets;
         }
         return c;
     }
 
-    static double prior(CandidateSource s, int bucket) {
+    /** The bucket of a model probability (see {@link #MODEL_BUCKETS}). */
+    public static int modelBucket(double p) {
+        if (!(p > 0)) return MODEL_BUCKETS - 1;
+        return Math.min(MODEL_BUCKETS - 1, Math.max(0, -Math.getExponent(p) - 1));
+    }
+
+    static int slots(CandidateSource s) {
+        return s == CandidateSource.COVISIT ? COVISIT_SLOTS : OTHER_SLOTS;
+    }
+
+    /**
+     * Every co-visitation slot's prior (0.05 / (1 + strength bucket + rank group), at least 0.05 / 16) lies
+     * above every other source's (at most 0.003), so the priors alone give the hand-made order.
+     */
+    static double prior(CandidateSource s, int slot) {
+        if (s == CandidateSource.COVISIT) {
+            return 0.05 / (1 + slot / RANK_GROUPS + slot % RANK_GROUPS);
+        }
         double base;
         switch (s) {
-            case COVISIT: base = 0.05; break;
-            case EMBEDDING: base = 0.01; break;
-            case CATEGORY_1: base = 0.01; break;
-            case CATEGORY_2: base = 0.005; break;
-            case CATEGORY_3: base = 0.003; break;
-            default: base = 0.002;
+            case EMBEDDING: base = 0.003; break;
+            case CATEGORY_1: base = 0.002; break;
+            case CATEGORY_2: base = 0.0015; break;
+            case CATEGORY_3: base = 0.001; break;
+            default: base = 0.0005;
         }
-        return base / (1 + bucket);
+        return base / (1 + slot % BUCKETS);
     }
 
     static int bucket(int rank) {
         int b = 0;
-        while (rank >= BUCKET_ENDS[b]) b++;
+        while (b < BUCKETS - 1 && rank >= BUCKET_ENDS[b]) b++;
         return b;
     }
 
-    private static int cell(CandidateSource s, int bucket) {
-        return s.ordinal() * BUCKETS + bucket;
+    private static int cell(CandidateSource s, int slot) {
+        return s == CandidateSource.COVISIT ? slot : COVISIT_SLOTS + (s.ordinal() - 1) * OTHER_SLOTS + slot;
     }
 
     /**
-     * Co-visitation candidates are told apart by the strength of their co-visitation (a log2 bucket of the
-     * summed score), since one user's 10th neighbour can be stronger than another's first; the other sources
-     * by rank.
+     * The candidate's slot for a source that proposed it. Co-visitation candidates are told apart by the
+     * strength of their co-visitation (a log2 bucket of the summed score: one user's 10th neighbour can be
+     * stronger than another's first) and by their rank among the user's neighbours (a user's best neighbour
+     * is a better bet than its score alone says); the other sources by rank and the user's context.
      */
     static int slot(CandidatePool.Candidate c, CandidateSource s) {
         if (s == CandidateSource.COVISIT) {
-            return BUCKETS - 1 - Math.min(BUCKETS - 1, (int) (Math.log(1 + c.covisit) / Math.log(2)));
+            int strength = BUCKETS - 1 - Math.min(BUCKETS - 1, (int) (Math.log(1 + c.covisit) / Math.log(2)));
+            int group = 0;
+            while (c.rank(s) >= RANK_GROUP_ENDS[group]) group++;
+            return strength * RANK_GROUPS + group;
         }
-        return bucket(c.rank(s));
+        return c.context * BUCKETS + bucket(c.rank(s));
     }
 
     /** Noisy-OR over the sources that proposed the candidate. */
     public double probability(CandidatePool.Candidate c) {
         double miss = 1;
         for (CandidateSource s : CandidateSource.values()) {
-            if (c.rank(s) >= 0) miss *= 1 - hits[cell(s, slot(c, s))] / offers[cell(s, slot(c, s))];
+            if (c.rank(s) >= 0) miss *= 1 - probability(c, s);
         }
         return 1 - miss;
     }
 
+    /** The probability one source gives the candidate. */
     public double probability(CandidatePool.Candidate c, CandidateSource s) {
         return hits[cell(s, slot(c, s))] / offers[cell(s, slot(c, s))];
     }
 
     /**
-     * One target event: every source's offers count (its pool as it stands before the event is learned),
-     * and a hit where the target item was proposed.
+     * One target event: with {@code learnSources}, every source's offers count (its pool as it stands before
+     * the event is learned), and a hit where the target item was proposed.
      */
     public void observe(CandidatePool pool, String target) {
-        for (int i = 0; i < offers.length; i++) {
-            offers[i] *= keep;
-            hits[i] *= keep;
+        targets++;
+        if (!learnSources) return;
+        for (int i = 0; i < CELLS; i++) {
+            if (offers[i] > 1e-3) { // a cell without offers for millions of targets keeps its ratio
+                offers[i] *= keep;
+                hits[i] *= keep;
+            }
         }
-        for (int i = 0; i < modelOffers.length; i++) {
-            modelOffers[i] *= keep;
-            modelHits[i] *= keep;
-        }
-        allOffers *= keep;
-        allHits *= keep;
         for (CandidatePool.Candidate c : pool.candidates()) {
             for (CandidateSource s : CandidateSource.values()) {
                 if (c.rank(s) >= 0) offers[cell(s, slot(c, s))] += 1;
             }
-            countModels(c, modelOffers);
-            allOffers += 1;
         }
         CandidatePool.Candidate hit = pool.get(target);
         if (hit != null) {
             for (CandidateSource s : CandidateSource.values()) {
                 if (hit.rank(s) >= 0) hits[cell(s, slot(hit, s))] += 1;
             }
-            countModels(hit, modelHits);
-            allHits += 1;
         }
-        targets++;
-    }
-
-    private static void countModels(CandidatePool.Candidate c, double[] counts) {
-        if (c.conversionBucket >= 0) counts[c.conversionBucket] += 1;
-        if (c.embeddingBucket >= 0) counts[MODEL_BUCKETS + c.embeddingBucket] += 1;
     }
 
     public long targets() {
         return targets;
     }
 
-    /** Offer counts: per source and slot, then per model and bucket, then the total. */
     public double[] offers() {
-        return concat(offers, modelOffers, allOffers);
+        return offers.clone();
     }
 
-    /** Hit counts, in the layout of {@link #offers()}. */
     public double[] hits() {
-        return concat(hits, modelHits, allHits);
-    }
-
-    private static double[] concat(double[] a, double[] b, double total) {
-        double[] out = new double[a.length + b.length + 1];
-        System.arraycopy(a, 0, out, 0, a.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        out[out.length - 1] = total;
-        return out;
+        return hits.clone();
     }
 }

@@ -75,7 +75,7 @@ public class ScoringBenchmark {
         }
     }
 
-    private final SourceCalibration calibration = new SourceCalibration();
+    private final SourceCalibration calibration = new SourceCalibration(false);
 
     @Benchmark
     public RankedList rankTop20() {

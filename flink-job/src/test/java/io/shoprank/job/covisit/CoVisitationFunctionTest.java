@@ -450,7 +450,7 @@ class CoVisitationFunctionTest {
 
     @Test
     void withoutModelsThereAreNoExamples() throws Exception {
-        openWithModels(JobConfig.Models.NONE);
+        openWithModels(JobConfig.Models.COVISIT);
         simpleTouch(EventType.VIEW, "u1", "i1", T0);
         simpleTouch(EventType.VIEW, "u1", "i2", T0 + 1);
         touch(event(EventType.CART, "u1", "i1", null, T0 + 2), 0, 2, new String[] {"i2"}, new double[] {1});

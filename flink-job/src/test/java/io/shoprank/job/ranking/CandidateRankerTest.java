@@ -1,5 +1,11 @@
 package io.shoprank.job.ranking;
 
+import static io.shoprank.job.ranking.CandidateSource.CATEGORY_1;
+import static io.shoprank.job.ranking.CandidateSource.CATEGORY_2;
+import static io.shoprank.job.ranking.CandidateSource.COVISIT;
+import static io.shoprank.job.ranking.CandidateSource.GLOBAL;
+import static io.shoprank.job.ranking.Pools.noisyOr;
+import static io.shoprank.job.ranking.Pools.prior;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,6 +23,12 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+/**
+ * The ranker with a fresh {@link SourceCalibration}: a candidate's score is the noisy-OR of its sources'
+ * priors ({@code SourceCalibration.prior(source, slot)}); a co-visitation candidate's slot is
+ * {@code 10 - floor(log2(1 + summed score))}, any other source's slot the bucket of its rank (ranks 0..3 are
+ * buckets 0..3).
+ */
 class CandidateRankerTest {
 
     private static final double EPS = 1e-12;
@@ -31,11 +43,20 @@ class CandidateRankerTest {
 
     @Test
     void neighboursOfOlderSeedsCountLess() {
+        CandidatePool pool = pool(SEEDS, Set.of(), new String[0], 10);
+
+        // a = 2/1; b = 1/1 + 4/2 = 3; c = 3/2 (without the discount: b = 5, c = 3 > a = 2)
+        assertEquals(3.0, pool.get("b").covisit(), EPS);
+        assertEquals(2.0, pool.get("a").covisit(), EPS);
+        assertEquals(1.5, pool.get("c").covisit(), EPS);
+        assertEquals(List.of(0, 1, 2), List.of(pool.get("b").rank(COVISIT), pool.get("a").rank(COVISIT),
+                pool.get("c").rank(COVISIT)));
+
         RankedList r = rank(SEEDS, Set.of(), new String[0], 10);
 
-        // a = 2/1; b = 1/1 + 4/2 = 3; c = 3/2
         assertArrayEquals(new String[] {"b", "a", "c"}, r.items());
-        assertArrayEquals(new double[] {3.0, 2.0, 1.5}, r.scores(), EPS);
+        // b: floor(log2(4)) = 2, slot 8; a, c: floor(log2(3)) = floor(log2(2.5)) = 1, slot 9 (a first: pool order)
+        assertArrayEquals(new double[] {prior(COVISIT, 8), prior(COVISIT, 9), prior(COVISIT, 9)}, r.scores(), EPS);
     }
 
     @Test
@@ -67,26 +88,51 @@ class CandidateRankerTest {
 
     @Test
     void fillsFromTheUsersCategoriesThenFromGlobalTrending() {
+        trending.put("cat1", list("cat1", "p", "q", "r"));
+        trending.put(TrendingList.GLOBAL, list("", "s", "t", "u"));
+
+        RankedList r = rank(new Seed[0], Set.of(), new String[] {"cat1"}, 5);
+
+        assertArrayEquals(new String[] {"p", "q", "r", "s", "t"}, r.items());
+        assertArrayEquals(new double[] {prior(CATEGORY_1, 0), prior(CATEGORY_1, 1), prior(CATEGORY_1, 2),
+                prior(GLOBAL, 0), prior(GLOBAL, 1)}, r.scores(), EPS);
+        assertArrayEquals(new String[] {"popular in cat1", "popular in cat1", "popular in cat1", "popular now",
+                "popular now"}, r.reasons());
+    }
+
+    @Test
+    void aCandidateOfSeveralSourcesIsTakenOnceAndRisesAboveEachAlone() {
         trending.put("cat1", list("cat1", "c", "d", "e"));
         trending.put(TrendingList.GLOBAL, list("", "f", "d", "g"));
 
         RankedList r = rank(SEEDS, Set.of(), new String[] {"cat1"}, 6);
 
-        assertArrayEquals(new String[] {"b", "a", "c", "d", "e", "f"}, r.items(), "c and d are not taken twice");
-        assertArrayEquals(new String[] {"viewed together with y", "viewed together with x", "viewed together with y",
-                "popular in cat1", "popular in cat1", "popular now"}, r.reasons());
+        // c: neighbour (slot 9) and cat1's first; d: cat1's second and global's second
+        assertArrayEquals(new String[] {"c", "d", "b", "a", "e", "f"}, r.items(), "c and d are not taken twice");
+        assertTrue(r.scores()[0] > prior(COVISIT, 9) && r.scores()[0] > prior(CATEGORY_1, 0));
+        assertTrue(r.scores()[1] > prior(COVISIT, 8), "d overtakes the strongest neighbour b");
+        // the reason is the source with the highest probability: for c its category rank beats its neighbour slot
+        assertArrayEquals(new String[] {"popular in cat1", "popular in cat1", "viewed together with y",
+                "viewed together with x", "popular in cat1", "popular now"}, r.reasons());
     }
 
     @Test
-    void fillScoresStayBelowEveryCoVisitationScoreAndNeverIncrease() {
-        trending.put("cat1", list("cat1", "c", "d", "e"));  // scores 3, 2, 1
+    void scoresAreTheNoisyOrOfEachSourcesPrior() {
+        trending.put("cat1", list("cat1", "c", "d", "e"));
         trending.put(TrendingList.GLOBAL, list("", "f", "d", "g"));
 
         RankedList r = rank(SEEDS, Set.of(), new String[] {"cat1"}, 7);
 
-        double[] s = r.scores();
-        // d: 2e-6; e: 1e-6; f (global score 3e-6) is capped at e's; g the same
-        assertArrayEquals(new double[] {3.0, 2.0, 1.5, 2e-6, 1e-6, 1e-6, 1e-6}, s, EPS);
+        assertArrayEquals(new String[] {"c", "d", "b", "a", "e", "f", "g"}, r.items());
+        assertArrayEquals(new double[] {
+            noisyOr(prior(COVISIT, 9), prior(CATEGORY_1, 0)),   // c
+            noisyOr(prior(CATEGORY_1, 1), prior(GLOBAL, 1)),    // d
+            prior(COVISIT, 8),                                  // b
+            prior(COVISIT, 9),                                  // a
+            prior(CATEGORY_1, 2),                               // e
+            prior(GLOBAL, 0),                                   // f
+            prior(GLOBAL, 2),                                   // g
+        }, r.scores(), EPS);
     }
 
     @Test
@@ -97,6 +143,7 @@ class CandidateRankerTest {
         RankedList r = rank(new Seed[0], Set.of(), new String[] {"cat2", "cat1"}, 2);
 
         assertArrayEquals(new String[] {"q", "p"}, r.items());
+        assertArrayEquals(new double[] {prior(CATEGORY_1, 0), prior(CATEGORY_2, 0)}, r.scores(), EPS);
         assertArrayEquals(new String[] {"popular in cat2", "popular in cat1"}, r.reasons());
     }
 
@@ -107,7 +154,7 @@ class CandidateRankerTest {
         RankedList r = rank(new Seed[0], Set.of(), new String[0], 2);
 
         assertArrayEquals(new String[] {"f", "d"}, r.items());
-        assertArrayEquals(new double[] {3e-6, 2e-6}, r.scores(), EPS);
+        assertArrayEquals(new double[] {prior(GLOBAL, 0), prior(GLOBAL, 1)}, r.scores(), EPS);
         assertArrayEquals(new String[] {"popular now", "popular now"}, r.reasons());
     }
 
@@ -125,6 +172,54 @@ class CandidateRankerTest {
         Seed s = new Seed("x", new String[] {"m", "a", "z"}, new double[] {1, 1, 1});
 
         assertArrayEquals(new String[] {"m", "a", "z"}, rank(new Seed[] {s}, Set.of(), new String[0], 3).items());
+    }
+
+    @Test
+    void atMostMaxPerCategoryInTheFirstTenTheRestFollowInScoreOrder() {
+        Pools p = new Pools();
+        for (int i = 0; i < 14; i++) p.offer(GLOBAL, "x" + i); // scores never increase with the rank
+        Map<String, String> categories = Map.of("x0", "A", "x1", "A", "x2", "A", "x3", "A", "x12", "A");
+
+        RankedList r = CandidateRanker.rank(p.pool(), new SourceCalibration(true), CandidateRanker.Adjustment.NONE,
+                categories::get, 2, 14);
+
+        // x2, x3 wait for position 10; x12 is past the first 10, where the rule does not apply
+        assertArrayEquals(new String[] {"x0", "x1", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x2", "x3",
+                "x12", "x13"}, r.items());
+        assertEquals(new SourceCalibration(true).probability(p.get("x2")), r.scores()[10], EPS, "scores stay with items");
+    }
+
+    @Test
+    void theCategoryOfACategoryFillCountsForTheDiversityRule() {
+        trending.put("cat1", list("cat1", "p0", "p1", "p2", "p3"));
+        trending.put(TrendingList.GLOBAL, list("", "g0", "g1", "g2"));
+
+        CandidatePool pool = CandidateRanker.pool(new Seed[0], Set.of(), new String[] {"cat1"}, trending::get,
+                new String[0], 50, 4);
+        RankedList r = CandidateRanker.rank(pool, new SourceCalibration(true), CandidateRanker.Adjustment.NONE,
+                i -> null, 2, 7);
+
+        assertArrayEquals(new String[] {"p0", "p1", "g0", "g1", "g2", "p2", "p3"}, r.items());
+    }
+
+    @Test
+    void theAdjustmentGetsTheCalibratedProbabilityAndDecidesTheOrder() {
+        Map<String, Double> seen = new HashMap<>();
+        CandidateRanker.Adjustment boostC = (c, p) -> {
+            seen.put(c.item, p);
+            return c.item.equals("c") ? 0.5 : p;
+        };
+        CandidatePool pool = pool(SEEDS, Set.of(), new String[0], 10);
+
+        RankedList r = CandidateRanker.rank(pool, new SourceCalibration(true), boostC, i -> null, 10, 10);
+
+        assertArrayEquals(new String[] {"c", "b", "a"}, r.items());
+        assertArrayEquals(new double[] {0.5, prior(COVISIT, 8), prior(COVISIT, 9)}, r.scores(), EPS);
+        assertEquals(3, seen.size());
+        assertEquals(prior(COVISIT, 9), seen.get("a"), EPS);
+        assertEquals(prior(COVISIT, 8), seen.get("b"), EPS);
+        assertEquals(prior(COVISIT, 9), seen.get("c"), EPS);
+        assertEquals("viewed together with y", r.reasons()[0], "the reason comes from the sources");
     }
 
     /** Randomised property check (fixed seed): always K items when there are enough, no duplicates, no excluded. */
@@ -163,15 +258,20 @@ class CandidateRankerTest {
             assertEquals(Math.min(k, available.size()), r.items().length, context);
             assertEquals(r.items().length, new HashSet<>(List.of(r.items())).size(), "duplicates in " + context);
             for (String item : r.items()) assertFalse(excluded.contains(item), context);
-            for (int i = 1; i < r.scores().length; i++) {
-                assertTrue(r.scores()[i] <= r.scores()[i - 1], "scores must not increase: " + context);
+            for (int i = 0; i < r.scores().length; i++) {
+                assertTrue(r.scores()[i] > 0 && r.scores()[i] <= 1, "a probability: " + context);
+                if (i > 0) assertTrue(r.scores()[i] <= r.scores()[i - 1], "scores must not increase: " + context);
             }
         }
     }
 
+    private CandidatePool pool(Seed[] seeds, Set<String> excluded, String[] categories, int k) {
+        return CandidateRanker.pool(seeds, excluded, categories, trending::get, new String[0], 50, k);
+    }
+
     private RankedList rank(Seed[] seeds, Set<String> excluded, String[] categories, int k) {
-        CandidatePool pool = CandidateRanker.pool(seeds, excluded, categories, trending::get, new String[0], 50, k);
-        return CandidateRanker.rank(pool, new SourceCalibration(), CandidateRanker.Adjustment.NONE, i -> null, k, k);
+        CandidatePool pool = pool(seeds, excluded, categories, k);
+        return CandidateRanker.rank(pool, new SourceCalibration(true), CandidateRanker.Adjustment.NONE, i -> null, k, k);
     }
 
     /** A trending list whose i-th of n items scores n - i. */

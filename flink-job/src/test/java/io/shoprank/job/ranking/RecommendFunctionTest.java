@@ -1,5 +1,10 @@
 package io.shoprank.job.ranking;
 
+import static io.shoprank.job.ranking.CandidateSource.CATEGORY_1;
+import static io.shoprank.job.ranking.CandidateSource.COVISIT;
+import static io.shoprank.job.ranking.CandidateSource.GLOBAL;
+import static io.shoprank.job.ranking.Pools.noisyOr;
+import static io.shoprank.job.ranking.Pools.prior;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,16 +41,23 @@ import org.junit.jupiter.api.Test;
  * UserRanking#version). Fill items come from the function's own popularity board, fed by the touches it
  * applies: each touch carries its item's popularity key and category as the co-visitation stage knows them.
  * Here a user's own touches carry a popularity worth 1 at the event's time; {@link #popular} puts an item on
- * the board through another user's touch, worth the given value at T0 (the half-life is 6 h and the tests
- * span milliseconds, so fill scores are those values times 1e-6).
+ * the board through another user's touch, worth the given value at T0: the popularity decides an item's rank
+ * in the trending lists, the rank its score.
+ *
+ * <p>Scores are calibrated probabilities ({@link SourceCalibration}): until the first target, the noisy-OR of
+ * the priors of the candidate's sources; a co-visitation candidate's slot is
+ * {@code 10 - floor(log2(1 + summed score))} (scores 1..3: slot 9, below 1: slot 10, 3..7: slot 8), a fill's
+ * the bucket of its rank (ranks 0..3: buckets 0..3). After targets, expected values come from a calibration
+ * that learns from the same pools (see {@link #learned}). Every list published is checked to hold
+ * probabilities in (0, 1], never increasing ({@link #checked}). Models are off ({@code models = NONE}).
  */
 class RecommendFunctionTest {
 
     private static final long T0 = 1_700_000_000_000L;
     private static final double EPS = 1e-12;
+    /** Calibrated scores are computed the same way as expected: compared to the last bits. */
+    private static final double P_EPS = 1e-15;
     private static final Duration HALF_LIFE = Duration.ofHours(6);
-    /** Fill scores are popularity x 1e-6 (CandidateRanker), here about 1e-5: compared to about 1e-10 relative. */
-    private static final double FILL_EPS = 1e-15;
 
     private RecommendFunction function;
     private KeyedOneInputStreamOperatorTestHarness<String, Touch, StoreWrite> harness;
@@ -66,6 +78,7 @@ class RecommendFunctionTest {
         c.exclude = exclude;
         c.stateTtl = Duration.ofHours(1);
         c.redisTtl = Duration.ofDays(7);
+        c.models = JobConfig.Models.CALIBRATED;
         return c;
     }
 
@@ -92,7 +105,7 @@ class RecommendFunctionTest {
 
         harness.processElement(t, t.event.ts);
 
-        List<StoreWrite> out = harness.extractOutputValues();
+        List<StoreWrite> out = written();
         assertEquals(1, out.size());
         StoreWrite w = out.get(0);
         assertEquals(StoreWrite.Kind.RECOMMENDATIONS, w.kind);
@@ -102,7 +115,8 @@ class RecommendFunctionTest {
         assertEquals(Duration.ofDays(7).toMillis(), w.ttlMs);
         assertEquals(77, w.ingestMs);
         assertArrayEquals(new String[] {"a", "b"}, w.items, "i1 is on the board now, but the user has seen it");
-        assertArrayEquals(new double[] {2, 1}, w.scores, EPS);
+        // co-visitation 2 and 1: both slot 9, a first (the stronger neighbour comes first in the pool)
+        assertArrayEquals(new double[] {prior(COVISIT, 9), prior(COVISIT, 9)}, w.scores, P_EPS);
         assertArrayEquals(new String[] {"viewed together with i1", "viewed together with i1"}, w.reasons);
     }
 
@@ -115,19 +129,26 @@ class RecommendFunctionTest {
 
         harness.processElement(t2, t2.event.ts);
         harness.processElement(t1, t1.event.ts);
-        assertTrue(harness.extractOutputValues().isEmpty(), "waiting for touch 0");
+        assertTrue(written().isEmpty(), "waiting for touch 0");
         assertEquals(2, keyedStateEntries(), "ranking and the non-empty reorder buffer");
 
         harness.processElement(t0, t0.event.ts);
 
-        List<StoreWrite> out = harness.extractOutputValues();
+        List<StoreWrite> out = written();
         assertEquals(List.of(1_000L, 2_000L, 3_000L), versions(out));
         assertArrayEquals(new String[] {"a", "b"}, out.get(0).items);
         // seeds i2 (c=1), i1 (a=2/2, b=1/2): a tie keeps the first seen
         assertArrayEquals(new String[] {"c", "a", "b"}, out.get(1).items);
         // seeds i3 (a=5), i2 (c=1/2); i1 is no seed any more (2 seeds); the board holds only seen items
         assertArrayEquals(new String[] {"a", "c"}, out.get(2).items);
-        assertArrayEquals(new double[] {5, 0.5}, out.get(2).scores, EPS);
+        // i2 and i3 were targets, checked against the pools as they stood: [a=2, b=1], then [c=1, a=1, b=1/2]
+        SourceCalibration learned = learned(
+                new Pools().covisit("a", 2).covisit("b", 1), "i2",
+                new Pools().covisit("c", 1).covisit("a", 1).covisit("b", 0.5), "i3");
+        Pools now = new Pools().covisit("a", 5).covisit("c", 0.5);
+        assertArrayEquals(new double[] {learned.probability(now.get("a")), learned.probability(now.get("c"))},
+                out.get(2).scores, P_EPS);
+        assertTrue(out.get(2).scores[1] < prior(COVISIT, 10), "slot 10 was offered once, without a hit");
         assertEquals(t2.event.ts, out.get(2).asOfTs);
         assertEquals(1, keyedStateEntries(), "the reorder buffer is emptied after use");
         assertEquals(2, counter("reordered"));
@@ -143,7 +164,7 @@ class RecommendFunctionTest {
         harness.processElement(touch("u1", 1, 0, EventType.VIEW, "i1", null, new String[] {"a"}, new double[] {1}), T0);
         harness.processElement(touch("u1", 1, 2, EventType.VIEW, "i3", null, new String[] {"c"}, new double[] {1}), T0);
 
-        assertEquals(List.of(1_000L, 2_000L, 3_000L), versions(harness.extractOutputValues()));
+        assertEquals(List.of(1_000L, 2_000L, 3_000L), versions(written()));
     }
 
     @Test
@@ -153,7 +174,7 @@ class RecommendFunctionTest {
 
         harness.processElement(touch("u2", 9, 0, EventType.VIEW, "i1", null, new String[] {"a"}, new double[] {1}), T0);
 
-        List<StoreWrite> out = harness.extractOutputValues();
+        List<StoreWrite> out = written();
         assertEquals(1, out.size(), "u1 still waits for its touch 0");
         assertEquals("u2", out.get(0).id);
         assertArrayEquals(new String[] {"a"}, out.get(0).items, "u1's buffered i2 is not on the board yet");
@@ -169,7 +190,7 @@ class RecommendFunctionTest {
         harness.processElement(touch("u1", 200, 0, EventType.VIEW, "i5", null, new String[] {"b"}, new double[] {1}), T0 + 1);
         harness.processElement(touch("u1", 200, 1, EventType.VIEW, "i6", null, new String[] {"c"}, new double[] {1}), T0 + 2);
 
-        List<StoreWrite> out = harness.extractOutputValues();
+        List<StoreWrite> out = written();
         assertEquals(List.of(1_000L, 2_000L), versions(out), "the buffered touch of epoch 100 must not be applied");
         // the old sequence's history is gone: i1 is no longer excluded, it comes back as a popular item
         assertArrayEquals(new String[] {"b", "i1"}, out.get(0).items);
@@ -178,7 +199,7 @@ class RecommendFunctionTest {
 
         harness.processElement(touch("u1", 100, 1, EventType.VIEW, "late", null, new String[] {"y"}, new double[] {1}), T0);
         harness.processElement(touch("u1", 200, 2, EventType.VIEW, "i7", null, new String[] {"d"}, new double[] {1}), T0 + 3);
-        out = harness.extractOutputValues();
+        out = written();
         assertEquals(List.of(1_000L, 2_000L, 3_000L), versions(out), "a touch of the superseded epoch is dropped");
         // "old" (T0 + 2) or "late" (T0 + 1) would outrank i1 (T0) had either reached the board
         assertArrayEquals(new String[] {"d", "c", "i1"}, out.get(2).items);
@@ -190,12 +211,12 @@ class RecommendFunctionTest {
         for (long seq = 1; seq <= RecommendFunction.MAX_PENDING; seq++) {
             harness.processElement(touch("u1", 1, seq, EventType.VIEW, "i" + seq, null, new String[0], new double[0]), T0);
         }
-        assertTrue(harness.extractOutputValues().isEmpty());
+        assertTrue(written().isEmpty());
 
         long last = RecommendFunction.MAX_PENDING + 1;
         harness.processElement(touch("u1", 1, last, EventType.VIEW, "i" + last, null, new String[0], new double[0]), T0);
 
-        List<Long> versions = versions(harness.extractOutputValues());
+        List<Long> versions = versions(written());
         assertEquals(RecommendFunction.MAX_PENDING + 1, versions.size(), "everything from touch 1 on is applied");
         assertEquals(2_000L, versions.get(0));
         assertEquals((last + 1) * 1_000, versions.get(versions.size() - 1));
@@ -215,13 +236,13 @@ class RecommendFunctionTest {
 
         StoreWrite w = lists("u1").get(0);
         assertArrayEquals(new String[] {"t1", "t2", "t3"}, w.items);
-        assertArrayEquals(new double[] {40e-6, 30e-6, 20e-6}, w.scores, FILL_EPS);
+        assertArrayEquals(new double[] {prior(GLOBAL, 0), prior(GLOBAL, 1), prior(GLOBAL, 2)}, w.scores, P_EPS);
         assertArrayEquals(new String[] {"popular now", "popular now", "popular now"}, w.reasons);
         assertEquals(0, harness.numProcessingTimeTimers(), "a full list needs no rebuild");
     }
 
     @Test
-    void popularFillComesAfterTheCoVisitationCandidates() throws Exception {
+    void aPopularItemThatIsAlsoANeighbourIsListedOnceWithTheEvidenceOfBoth() throws Exception {
         open(config(JobConfig.Exclude.SEEN));
         popular("t1", null, 40);
         popular("t2", null, 30);
@@ -230,7 +251,9 @@ class RecommendFunctionTest {
 
         StoreWrite w = lists("u1").get(0);
         assertArrayEquals(new String[] {"t2", "t1"}, w.items, "t2 is a candidate already: no duplicate");
-        assertArrayEquals(new double[] {1e-9, 1e-9}, w.scores, 1e-21, "a fill never scores above the last candidate");
+        // t2: co-visitation 1e-9 (slot 10) and global rank 1; t1: global rank 0
+        assertArrayEquals(new double[] {noisyOr(prior(COVISIT, 10), prior(GLOBAL, 1)), prior(GLOBAL, 0)}, w.scores,
+                P_EPS);
         assertArrayEquals(new String[] {"viewed together with i1", "popular now"}, w.reasons);
     }
 
@@ -247,7 +270,8 @@ class RecommendFunctionTest {
         StoreWrite w = lists("u1").get(0);
         assertArrayEquals(new String[] {"s1", "t1", "t2"}, w.items);
         assertArrayEquals(new String[] {"popular in shoes", "popular now", "popular now"}, w.reasons);
-        assertArrayEquals(new double[] {2e-6, 2e-6, 2e-6}, w.scores, FILL_EPS, "capped at the score before them");
+        assertArrayEquals(new double[] {prior(CATEGORY_1, 0), prior(GLOBAL, 0), prior(GLOBAL, 1)}, w.scores, P_EPS,
+                "s1 is first in the user's first category, though far less popular than t1 and t2");
     }
 
     @Test
@@ -263,8 +287,8 @@ class RecommendFunctionTest {
         harness.processElement(touch("u1", 1, 0, EventType.VIEW, "i1", null, new String[0], new double[0]), T0);
 
         StoreWrite w = lists("u1").get(0);
-        assertArrayEquals(new String[] {"hot", "warm"}, w.items);
-        assertArrayEquals(new double[] {100e-6, 80e-6}, w.scores, FILL_EPS);
+        assertArrayEquals(new String[] {"hot", "warm"}, w.items, "hot at 10 would come after warm");
+        assertArrayEquals(new double[] {prior(GLOBAL, 0), prior(GLOBAL, 1)}, w.scores, P_EPS);
     }
 
     @Test
@@ -298,7 +322,7 @@ class RecommendFunctionTest {
             harness.setProcessingTime(t);
         }
 
-        List<Long> versions = versions(harness.extractOutputValues());
+        List<Long> versions = versions(written());
         assertEquals(1 + 20, versions.size());
         assertEquals(1_020L, versions.get(versions.size() - 1));
         assertEquals(0, harness.numProcessingTimeTimers());
@@ -344,7 +368,13 @@ class RecommendFunctionTest {
 
         // i1 was only viewed: it may come back
         assertArrayEquals(new String[] {"i1", "y", "x"}, out.get(1).items);
-        assertArrayEquals(new double[] {3, 2, 0.5}, out.get(1).scores, EPS);
+        // i2 was a target, checked against [x=1, and i1 first on the board]; i1 is a neighbour of i2 (3: slot 8)
+        // and second on the board now, behind i2
+        SourceCalibration learned = learned(new Pools().covisit("x", 1).offer(GLOBAL, "i1"), "i2");
+        Pools now = new Pools().covisit("i1", 3).covisit("y", 2).covisit("x", 0.5).offer(GLOBAL, "i2", "i1");
+        assertArrayEquals(new double[] {learned.probability(now.get("i1")), learned.probability(now.get("y")),
+                learned.probability(now.get("x"))}, out.get(1).scores, P_EPS);
+        assertTrue(out.get(1).scores[0] > learned.probability(now.get("i1"), COVISIT), "neighbour and popular");
         // once bought it may not; i2, only viewed, comes back as a popular item
         assertArrayEquals(new String[] {"y", "i2"}, out.get(2).items);
         assertArrayEquals(new String[] {"viewed together with i2", "popular now"}, out.get(2).reasons);
@@ -355,7 +385,7 @@ class RecommendFunctionTest {
         harness.processElement(touch("u1", 1, 1, EventType.VIEW, "i2", null,
                 new String[] {"i1", "y"}, new double[] {3, 2}), T0 + 1);
         harness.processElement(touch("u1", 1, 2, EventType.PURCHASE, "i1", null, new String[0], new double[0]), T0 + 2);
-        List<StoreWrite> out = harness.extractOutputValues();
+        List<StoreWrite> out = written();
         assertEquals(3, out.size());
         return out;
     }
@@ -376,7 +406,7 @@ class RecommendFunctionTest {
 
         assertEquals(2, counter("targets"));
         assertEquals(1, counter("hits"));
-        assertEquals(4, harness.extractOutputValues().size());
+        assertEquals(4, written().size());
     }
 
     @Test
@@ -480,7 +510,7 @@ class RecommendFunctionTest {
 
         StoreWrite w = lists("u1").get(0);
         assertArrayEquals(new String[] {"hot", "b1", "a1"}, w.items, "both boards, hot with its best key");
-        assertArrayEquals(new double[] {100e-6, 50e-6, 30e-6}, w.scores, FILL_EPS);
+        assertArrayEquals(new double[] {prior(GLOBAL, 0), prior(GLOBAL, 1), prior(GLOBAL, 2)}, w.scores, P_EPS);
     }
 
     @Test
@@ -506,7 +536,7 @@ class RecommendFunctionTest {
                 String user = fan("user", subtask);
                 h.processElement(touch(user, 1, 0, EventType.VIEW, "i1", null, new String[0], new double[0]), T0);
 
-                StoreWrite w = h.extractOutputValues().stream().filter(l -> l.id.equals(user)).findFirst().get();
+                StoreWrite w = checked(h.extractOutputValues()).stream().filter(l -> l.id.equals(user)).findFirst().get();
                 assertArrayEquals(new String[] {"t1", "t2", "t3"}, w.items, "subtask " + subtask);
             } finally {
                 h.close();
@@ -525,9 +555,15 @@ class RecommendFunctionTest {
         harness.setStateTtlProcessingTime(ttl);
         harness.processElement(touch("u1", 2, 0, EventType.VIEW, "b", null, new String[] {"i1", "a"}, new double[] {2, 1}), T0);
 
-        StoreWrite w = harness.extractOutputValues().get(2);
+        StoreWrite w = written().get(2);
         assertEquals(1_000, w.version);
-        assertArrayEquals(new String[] {"i1", "a"}, w.items, "nothing is excluded: the user's history expired");
+        // both neighbours of b in slot 9 (i1 = 2, a = 1), which a hit taught; a, touched last, is first on the board
+        assertArrayEquals(new String[] {"a", "i1"}, w.items, "nothing is excluded: the user's history expired");
+        SourceCalibration learned = learned(new Pools().covisit("a", 1), "a");
+        Pools now = new Pools().covisit("i1", 2).covisit("a", 1).offer(GLOBAL, "a", "i1");
+        assertArrayEquals(new double[] {learned.probability(now.get("a")), learned.probability(now.get("i1"))},
+                w.scores, P_EPS);
+        assertTrue(learned.probability(now.get("a"), COVISIT) > prior(COVISIT, 9), "a was a hit in slot 9");
         assertTrue(outcomes().stream().noneMatch(o -> o.item.equals("b")), "a restarted sequence's first event");
     }
 
@@ -546,7 +582,37 @@ class RecommendFunctionTest {
     }
 
     private List<StoreWrite> lists(String user) {
-        return harness.extractOutputValues().stream().filter(w -> w.id.equals(user)).collect(Collectors.toList());
+        return written().stream().filter(w -> w.id.equals(user)).collect(Collectors.toList());
+    }
+
+    /** Everything the harness published so far, each list checked ({@link #checked}). */
+    private List<StoreWrite> written() {
+        return checked(harness.extractOutputValues());
+    }
+
+    /** Scores are probabilities in (0, 1], one per item, never increasing down the list. */
+    static List<StoreWrite> checked(List<StoreWrite> out) {
+        for (StoreWrite w : out) {
+            assertEquals(w.items.length, w.scores.length, w.id);
+            assertEquals(w.items.length, w.reasons.length, w.id);
+            for (int i = 0; i < w.scores.length; i++) {
+                assertTrue(w.scores[i] > 0 && w.scores[i] <= 1, w.id + ": not a probability: " + w.scores[i]);
+                if (i > 0) assertTrue(w.scores[i] <= w.scores[i - 1], w.id + ": scores increase at " + i);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A fresh calibration that has learned from the given targets (pool, target item, pool, target item, ...),
+     * as the function learns from each target against the user's pool just before it.
+     */
+    private static SourceCalibration learned(Object... poolsAndTargets) {
+        SourceCalibration c = new SourceCalibration(true);
+        for (int i = 0; i < poolsAndTargets.length; i += 2) {
+            c.observe(((Pools) poolsAndTargets[i]).pool(), (String) poolsAndTargets[i + 1]);
+        }
+        return c;
     }
 
     private List<PrequentialOutcome> outcomes() {

@@ -79,7 +79,12 @@ public final class FtrlProximal {
 
     /** The click/conversion probability of a sparse example. */
     public double predict(int[] idx, float[] val) {
-        double logit = 0;
+        return predict(idx, val, 0);
+    }
+
+    /** The probability with a fixed base margin (a prior's log-odds) added to the weights' sum. */
+    public double predict(int[] idx, float[] val, double offset) {
+        double logit = offset;
         for (int k = 0; k < idx.length; k++) {
             logit += weight(idx[k]) * val[k];
         }
@@ -92,7 +97,12 @@ public final class FtrlProximal {
      * prequentially (test, then train). Repeated indices are applied one after the other.
      */
     public double update(int[] idx, float[] val, boolean label) {
-        double p = predict(idx, val);
+        return update(idx, val, label, 0);
+    }
+
+    /** {@link #update(int[], float[], boolean)} for a model that learns on top of a fixed base margin. */
+    public double update(int[] idx, float[] val, boolean label, double offset) {
+        double p = predict(idx, val, offset);
         double residual = p - (label ? 1 : 0);
         for (int k = 0; k < idx.length; k++) {
             double g = residual * val[k];

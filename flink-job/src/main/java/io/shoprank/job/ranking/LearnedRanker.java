@@ -1,0 +1,99 @@
+package io.shoprank.job.ranking;
+
+import io.shoprank.job.model.ftrl.FeatureHasher;
+import io.shoprank.job.model.ftrl.FtrlProximal;
+
+/**
+ * The hybrid ranker: a logistic model, learned online from the test-then-train signal, of the probability
+ * that a candidate is the user's next item. Its inputs are where the candidate comes from (each source's
+ * slot: co-visitation strength and rank, rank in the user's category or global trending, rank among the
+ * embedding neighbours, with the user's co-visitation context) and the online models' scores (conversion
+ * probability and embedding score, in buckets). It learns on top of the fixed source order: the prior
+ * log-odds of {@link SourceCalibration} is a fixed margin, so before any target it ranks exactly like the
+ * hand-made order and afterwards moves only where the data says so. Unlike multiplying per-feature
+ * likelihood ratios, a discriminative model does not count correlated evidence twice (a strong neighbour is
+ * also likely to score high on the conversion model).
+ *
+ * <p>Each ranking subtask learns its own from its users' targets (like the trending board: exact at
+ * parallelism 1); checkpointed with the subtask's operator state. Pure: no Flink.
+ */
+public final class LearnedRanker {
+    static final int DIMENSION = 1 << 14;
+    static final double ALPHA = 0.05;
+    static final double BETA = 1;
+    static final double L1 = 0.1;
+    static final double L2 = 1;
+    static final int FEATURES = CandidateSource.COUNT + 2;
+
+    private final SourceCalibration priors;
+    private final FeatureHasher hasher = new FeatureHasher(DIMENSION);
+    private final int[][] memo = new int[FEATURES][512];
+    private FtrlProximal model;
+
+    public LearnedRanker(SourceCalibration priors) {
+        this.priors = priors;
+        this.model = new FtrlProximal(DIMENSION, ALPHA, BETA, L1, L2);
+        for (int[] m : memo) java.util.Arrays.fill(m, -1);
+    }
+
+    /** Restores checkpointed weights (arrays of length {@link #DIMENSION}; other lengths start afresh). */
+    public void restore(float[] z, float[] n) {
+        if (z != null && n != null && z.length == DIMENSION && n.length == DIMENSION) {
+            model = FtrlProximal.restore(model.params(), z, n);
+        }
+    }
+
+    public float[] z() {
+        return model.z();
+    }
+
+    public float[] n() {
+        return model.n();
+    }
+
+    /** The candidate's probability of being the next item. */
+    public double score(CandidatePool.Candidate c) {
+        int[] idx = features(c);
+        return model.predict(idx, ones(idx.length), margin(c));
+    }
+
+    /** One target: every candidate of the pool as it was is an example, the target (if proposed) the positive. */
+    public void observe(CandidatePool pool, String target) {
+        for (CandidatePool.Candidate c : pool.candidates()) {
+            int[] idx = features(c);
+            model.update(idx, ones(idx.length), c.item.equals(target), margin(c));
+        }
+    }
+
+    private double margin(CandidatePool.Candidate c) {
+        double p = Math.min(1 - 1e-9, Math.max(1e-9, priors.probability(c)));
+        return Math.log(p / (1 - p));
+    }
+
+    /** One hashed one-hot feature per source that proposed it and per model that scored it. */
+    int[] features(CandidatePool.Candidate c) {
+        int[] idx = new int[FEATURES];
+        int n = 0;
+        for (CandidateSource s : CandidateSource.values()) {
+            if (c.rank(s) >= 0) idx[n++] = index(s.ordinal(), SourceCalibration.slot(c, s));
+        }
+        if (c.conversionBucket >= 0) idx[n++] = index(CandidateSource.COUNT, c.conversionBucket);
+        if (c.embeddingBucket >= 0) idx[n++] = index(CandidateSource.COUNT + 1, c.embeddingBucket);
+        return java.util.Arrays.copyOf(idx, n);
+    }
+
+    private int index(int feature, int slot) {
+        int i = memo[feature][slot];
+        if (i < 0) {
+            i = hasher.index("f" + feature, slot);
+            memo[feature][slot] = i;
+        }
+        return i;
+    }
+
+    private static float[] ones(int n) {
+        float[] v = new float[n];
+        java.util.Arrays.fill(v, 1f);
+        return v;
+    }
+}
