@@ -23,7 +23,8 @@ public final class LearnedRanker {
     static final double BETA = 1;
     static final double L1 = 0.1;
     static final double L2 = 1;
-    static final int FEATURES = CandidateSource.COUNT + 2;
+    /** One per source, two model scores, and a bias. */
+    static final int FEATURES = CandidateSource.COUNT + 3;
 
     private final SourceCalibration priors;
     private final FeatureHasher hasher = new FeatureHasher(DIMENSION);
@@ -70,10 +71,15 @@ public final class LearnedRanker {
         return Math.log(p / (1 - p));
     }
 
-    /** One hashed one-hot feature per source that proposed it and per model that scored it. */
+    /**
+     * One hashed one-hot feature per source that proposed it and per model that scored it, and a bias: the
+     * priors are far above the real per-candidate hit rate, and without a bias that shift would be learned
+     * by the other features, pushing down candidates proposed by more sources.
+     */
     int[] features(CandidatePool.Candidate c) {
         int[] idx = new int[FEATURES];
         int n = 0;
+        idx[n++] = index(CandidateSource.COUNT + 2, 0);
         for (CandidateSource s : CandidateSource.values()) {
             if (c.rank(s) >= 0) idx[n++] = index(s.ordinal(), SourceCalibration.slot(c, s));
         }
