@@ -18,8 +18,10 @@ public class CalibrationState {
         s.offers = c.offers();
         s.hits = c.hits();
         s.targets = c.targets();
-        s.rankerZ = r.z().clone();
-        s.rankerN = r.n().clone();
+        if (r != null) { // only levels that learn the ranker carry its 2 x 16,384 floats
+            s.rankerZ = r.z().clone();
+            s.rankerN = r.n().clone();
+        }
         return s;
     }
 

@@ -37,7 +37,7 @@ public final class LearnedRanker {
         for (int[] m : memo) java.util.Arrays.fill(m, -1);
     }
 
-    /** Restores checkpointed weights (arrays of length {@link #DIMENSION}; other lengths start afresh). */
+    /** Restores checkpointed weights (arrays of length {@link #DIMENSION}; others are ignored). */
     public void restore(float[] z, float[] n) {
         if (z != null && n != null && z.length == DIMENSION && n.length == DIMENSION) {
             model = FtrlProximal.restore(model.params(), z, n);

@@ -109,7 +109,9 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
             board.restore(boardState.get()); // after a rescale: every old board, merged
             CalibrationState restored = CalibrationState.mostInformed(calibrationState.get());
             if (restored != null) {
-                calibration = restored.calibration(config.models.learnsSources());
+                // only the calibrated level keeps learned source probabilities; the others rank on the priors
+                calibration = config.models.learnsSources() ? restored.calibration(true)
+                        : SourceCalibration.priorsOnly(restored.targets);
             }
             ReplicaState.restoreInto(replica, replicaState.get());
         }
@@ -117,14 +119,14 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
         ranker = new LearnedRanker(calibration);
         if (ctx.isRestored()) {
             CalibrationState restored = CalibrationState.mostInformed(calibrationState.get());
-            if (restored != null) ranker.restore(restored.rankerZ, restored.rankerN);
+            if (restored != null && config.models.learnsRanker()) ranker.restore(restored.rankerZ, restored.rankerN);
         }
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
         boardState.update(new ArrayList<>(board.entries()));
-        calibrationState.update(List.of(CalibrationState.of(calibration, ranker)));
+        calibrationState.update(List.of(CalibrationState.of(calibration, config.models.learnsRanker() ? ranker : null)));
         replicaState.update(!config.models.any() ? List.of()
                 : List.of(ReplicaState.of(models.replica(), getRuntimeContext().getTaskInfo().getIndexOfThisSubtask())));
     }

@@ -61,6 +61,13 @@ public final class SourceCalibration {
         return c;
     }
 
+    /** The priors (no learning), counting on from {@code targets} targets already seen (after a restore). */
+    public static SourceCalibration priorsOnly(long targets) {
+        SourceCalibration c = new SourceCalibration(false);
+        c.targets = targets;
+        return c;
+    }
+
     /** The bucket of a model probability (see {@link #MODEL_BUCKETS}). */
     public static int modelBucket(double p) {
         if (!(p > 0)) return MODEL_BUCKETS - 1;
@@ -73,7 +80,8 @@ public final class SourceCalibration {
 
     /**
      * Every co-visitation slot's prior (0.05 / (1 + strength bucket + rank group), at least 0.05 / 16) lies
-     * above every other source's (at most 0.002), so the priors alone give the hand-made order: co-visitation,
+     * above every other source's slot (at most 0.002), so the priors alone give the hand-made order, slot by
+     * slot (an item proposed by several fill sources combines them and can pass a weak neighbour): co-visitation,
      * the user's categories, then the embedding neighbours (measured: above the categories they cost a
      * quarter of diginetica's hits), then global trending.
      */

@@ -57,13 +57,61 @@ class CandidatePoolTest {
 
     @Test
     void insertionOrderIsTheTieOrder() {
-        // equal co-visitation scores: equal probabilities
-        RankedList zam = rank(new Pools().covisit("z", 1).covisit("a", 1).covisit("m", 1).pool());
-        RankedList maz = rank(new Pools().covisit("m", 1).covisit("a", 1).covisit("z", 1).pool());
+        // after the best neighbour, equal co-visitation scores in one rank group: equal probabilities
+        // (ranks 1 and 2: one rank group)
+        RankedList za = rank(new Pools().covisit("best", 9).covisit("z", 1).covisit("a", 1).pool());
+        RankedList az = rank(new Pools().covisit("best", 9).covisit("a", 1).covisit("z", 1).pool());
 
-        assertArrayEquals(new String[] {"z", "a", "m"}, zam.items());
-        assertArrayEquals(new String[] {"m", "a", "z"}, maz.items());
-        assertEquals(zam.scores()[0], zam.scores()[2], 0.0);
+        assertArrayEquals(new String[] {"best", "z", "a"}, za.items());
+        assertArrayEquals(new String[] {"best", "a", "z"}, az.items());
+        assertEquals(za.scores()[1], za.scores()[2], 0.0);
+        assertEquals(za.scores()[1], az.scores()[1], 0.0);
+        // equal fill probabilities too: global ranks 4 and 5 share a bucket
+        RankedList fills = rank(new Pools().offer(CandidateSource.GLOBAL, "g0", "g1", "g2", "g3", "y", "x").pool());
+        assertArrayEquals(new String[] {"g0", "g1", "g2", "g3", "y", "x"}, fills.items());
+        assertEquals(fills.scores()[4], fills.scores()[5], 0.0);
+    }
+
+    @Test
+    void theContextIsSettledFromTheCoVisitationCandidatesBeforeTheFills() {
+        assertEquals(0, context(0), "no neighbours");
+        assertEquals(1, context(1));
+        assertEquals(1, context(9));
+        assertEquals(2, context(10));
+        assertEquals(2, context(50));
+
+        // settling sets it on every candidate held, and on every one added later
+        CandidatePool pool = new CandidatePool();
+        CandidatePool.Candidate early = pool.add("early");
+        pool.offer(CandidateSource.COVISIT, early);
+        assertEquals(0, early.context, "not settled yet");
+        pool.settleContext();
+        CandidatePool.Candidate late = pool.add("late");
+        pool.offer(CandidateSource.GLOBAL, late);
+        assertEquals(1, early.context);
+        assertEquals(1, late.context);
+    }
+
+    /** The context of a fill candidate in a pool with {@code neighbours} co-visitation candidates. */
+    private static int context(int neighbours) {
+        Seed[] seeds = new Seed[0];
+        if (neighbours > 0) {
+            String[] ids = new String[neighbours];
+            double[] w = new double[neighbours];
+            for (int i = 0; i < neighbours; i++) {
+                ids[i] = "n" + i;
+                w[i] = neighbours - i;
+            }
+            seeds = new Seed[] {new Seed("s", ids, w)};
+        }
+        Map<String, TrendingList> trending = Map.of(TrendingList.GLOBAL,
+                new TrendingList("", new String[] {"g"}, new double[] {1}, 1, 0));
+        CandidatePool pool = CandidateRanker.pool(seeds, Set.of(), new String[0], trending::get, new String[0], 50, 3);
+        assertEquals(neighbours, pool.size(CandidateSource.COVISIT));
+        for (CandidatePool.Candidate c : pool.candidates()) {
+            assertEquals(pool.get("g").context, c.context, "one context for the whole pool");
+        }
+        return pool.get("g").context;
     }
 
     @Test
@@ -92,10 +140,11 @@ class CandidatePoolTest {
         assertNull(pool.get("i"), "the fill limit (3) is per source");
         assertNull(pool.get("g").category(), "global trending carries no category");
         assertEquals(List.of("strong", "weak", "e1", "p", "q", "g", "h"), items(pool.candidates()));
+        assertEquals(1, pool.get("g").context, "two neighbours: a few");
     }
 
     private static RankedList rank(CandidatePool pool) {
-        return CandidateRanker.rank(pool, new SourceCalibration(true), CandidateRanker.Adjustment.NONE, i -> null, 10, 10);
+        return CandidateRanker.rank(pool, new SourceCalibration(false), CandidateRanker.Adjustment.NONE, i -> null, 10, 10);
     }
 
     private static List<String> items(List<CandidatePool.Candidate> candidates) {

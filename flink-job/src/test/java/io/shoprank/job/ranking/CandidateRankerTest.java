@@ -4,6 +4,8 @@ import static io.shoprank.job.ranking.CandidateSource.CATEGORY_1;
 import static io.shoprank.job.ranking.CandidateSource.CATEGORY_2;
 import static io.shoprank.job.ranking.CandidateSource.COVISIT;
 import static io.shoprank.job.ranking.CandidateSource.GLOBAL;
+import static io.shoprank.job.ranking.Pools.covisitSlot;
+import static io.shoprank.job.ranking.Pools.fillSlot;
 import static io.shoprank.job.ranking.Pools.noisyOr;
 import static io.shoprank.job.ranking.Pools.prior;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -24,10 +26,12 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The ranker with a fresh {@link SourceCalibration}: a candidate's score is the noisy-OR of its sources'
- * priors ({@code SourceCalibration.prior(source, slot)}); a co-visitation candidate's slot is
- * {@code 10 - floor(log2(1 + summed score))}, any other source's slot the bucket of its rank (ranks 0..3 are
- * buckets 0..3).
+ * The ranker with a fresh {@link SourceCalibration} (the priors, learning off): a candidate's score is the
+ * noisy-OR of its sources' priors ({@code SourceCalibration.prior(source, slot)}). A co-visitation candidate's
+ * slot is its strength {@code 10 - floor(log2(1 + summed score))} by the group of its rank among the user's
+ * neighbours (0; 1-2; 3-5; ...), any other source's slot the user's context (0: no neighbours, 1: under 10,
+ * 2: more) by the bucket of its rank (ranks 0..3 are buckets 0..3). Every co-visitation slot's prior is above
+ * every other slot's.
  */
 class CandidateRankerTest {
 
@@ -55,8 +59,13 @@ class CandidateRankerTest {
         RankedList r = rank(SEEDS, Set.of(), new String[0], 10);
 
         assertArrayEquals(new String[] {"b", "a", "c"}, r.items());
-        // b: floor(log2(4)) = 2, slot 8; a, c: floor(log2(3)) = floor(log2(2.5)) = 1, slot 9 (a first: pool order)
-        assertArrayEquals(new double[] {prior(COVISIT, 8), prior(COVISIT, 9), prior(COVISIT, 9)}, r.scores(), EPS);
+        // b: floor(log2(4)) = 2, strength 8, the best neighbour; a, c: floor(log2(3)) = floor(log2(2.5)) = 1,
+        // strength 9, ranks 1 and 2: one rank group (a first: pool order)
+        assertEquals(covisitSlot(8, 0), SourceCalibration.slot(pool.get("b"), COVISIT));
+        assertEquals(covisitSlot(9, 1), SourceCalibration.slot(pool.get("a"), COVISIT));
+        assertEquals(covisitSlot(9, 1), SourceCalibration.slot(pool.get("c"), COVISIT));
+        assertArrayEquals(new double[] {prior(COVISIT, covisitSlot(8, 0)), prior(COVISIT, covisitSlot(9, 1)),
+            prior(COVISIT, covisitSlot(9, 1))}, r.scores(), EPS);
     }
 
     @Test
@@ -94,8 +103,10 @@ class CandidateRankerTest {
         RankedList r = rank(new Seed[0], Set.of(), new String[] {"cat1"}, 5);
 
         assertArrayEquals(new String[] {"p", "q", "r", "s", "t"}, r.items());
-        assertArrayEquals(new double[] {prior(CATEGORY_1, 0), prior(CATEGORY_1, 1), prior(CATEGORY_1, 2),
-                prior(GLOBAL, 0), prior(GLOBAL, 1)}, r.scores(), EPS);
+        // no neighbours: context 0
+        assertArrayEquals(new double[] {prior(CATEGORY_1, fillSlot(0, 0)), prior(CATEGORY_1, fillSlot(0, 1)),
+            prior(CATEGORY_1, fillSlot(0, 2)), prior(GLOBAL, fillSlot(0, 0)), prior(GLOBAL, fillSlot(0, 1))},
+                r.scores(), EPS);
         assertArrayEquals(new String[] {"popular in cat1", "popular in cat1", "popular in cat1", "popular now",
                 "popular now"}, r.reasons());
     }
@@ -107,13 +118,15 @@ class CandidateRankerTest {
 
         RankedList r = rank(SEEDS, Set.of(), new String[] {"cat1"}, 6);
 
-        // c: neighbour (slot 9) and cat1's first; d: cat1's second and global's second
-        assertArrayEquals(new String[] {"c", "d", "b", "a", "e", "f"}, r.items(), "c and d are not taken twice");
-        assertTrue(r.scores()[0] > prior(COVISIT, 9) && r.scores()[0] > prior(CATEGORY_1, 0));
-        assertTrue(r.scores()[1] > prior(COVISIT, 8), "d overtakes the strongest neighbour b");
-        // the reason is the source with the highest probability: for c its category rank beats its neighbour slot
-        assertArrayEquals(new String[] {"popular in cat1", "popular in cat1", "viewed together with y",
-                "viewed together with x", "popular in cat1", "popular now"}, r.reasons());
+        // c: neighbour (strength 9, rank 2) and cat1's first; d: cat1's second and global's second
+        assertArrayEquals(new String[] {"c", "b", "a", "d", "e", "f"}, r.items(), "c and d are not taken twice");
+        assertTrue(r.scores()[0] > prior(COVISIT, covisitSlot(9, 1)) && r.scores()[0] > prior(CATEGORY_1, fillSlot(1, 0)));
+        assertTrue(r.scores()[0] > prior(COVISIT, covisitSlot(8, 0)), "c overtakes the strongest neighbour b");
+        assertTrue(r.scores()[3] > prior(CATEGORY_1, fillSlot(1, 1)) && r.scores()[3] > prior(GLOBAL, fillSlot(1, 1)));
+        assertTrue(r.scores()[3] < r.scores()[2], "but d, a fill of two sources, stays below every neighbour");
+        // the reason is the source with the highest probability: for c its neighbour slot beats its category rank
+        assertArrayEquals(new String[] {"viewed together with y", "viewed together with y", "viewed together with x",
+            "popular in cat1", "popular in cat1", "popular now"}, r.reasons());
     }
 
     @Test
@@ -123,16 +136,21 @@ class CandidateRankerTest {
 
         RankedList r = rank(SEEDS, Set.of(), new String[] {"cat1"}, 7);
 
-        assertArrayEquals(new String[] {"c", "d", "b", "a", "e", "f", "g"}, r.items());
+        assertArrayEquals(new String[] {"c", "b", "a", "d", "e", "f", "g"}, r.items());
+        // three neighbours: the fills are in context 1
         assertArrayEquals(new double[] {
-            noisyOr(prior(COVISIT, 9), prior(CATEGORY_1, 0)),   // c
-            noisyOr(prior(CATEGORY_1, 1), prior(GLOBAL, 1)),    // d
-            prior(COVISIT, 8),                                  // b
-            prior(COVISIT, 9),                                  // a
-            prior(CATEGORY_1, 2),                               // e
-            prior(GLOBAL, 0),                                   // f
-            prior(GLOBAL, 2),                                   // g
+            noisyOr(prior(COVISIT, covisitSlot(9, 1)), prior(CATEGORY_1, fillSlot(1, 0))),   // c
+            prior(COVISIT, covisitSlot(8, 0)),                                               // b
+            prior(COVISIT, covisitSlot(9, 1)),                                               // a
+            noisyOr(prior(CATEGORY_1, fillSlot(1, 1)), prior(GLOBAL, fillSlot(1, 1))),       // d
+            prior(CATEGORY_1, fillSlot(1, 2)),                                               // e
+            prior(GLOBAL, fillSlot(1, 0)),                                                   // f
+            prior(GLOBAL, fillSlot(1, 2)),                                                   // g
         }, r.scores(), EPS);
+        CandidatePool pool = pool(SEEDS, Set.of(), new String[] {"cat1"}, 7);
+        for (int i = 0; i < r.items().length; i++) {
+            assertEquals(Pools.prior(pool.get(r.items()[i])), r.scores()[i], EPS, r.items()[i]);
+        }
     }
 
     @Test
@@ -143,7 +161,8 @@ class CandidateRankerTest {
         RankedList r = rank(new Seed[0], Set.of(), new String[] {"cat2", "cat1"}, 2);
 
         assertArrayEquals(new String[] {"q", "p"}, r.items());
-        assertArrayEquals(new double[] {prior(CATEGORY_1, 0), prior(CATEGORY_2, 0)}, r.scores(), EPS);
+        assertArrayEquals(new double[] {prior(CATEGORY_1, fillSlot(0, 0)), prior(CATEGORY_2, fillSlot(0, 0))},
+                r.scores(), EPS);
         assertArrayEquals(new String[] {"popular in cat2", "popular in cat1"}, r.reasons());
     }
 
@@ -154,7 +173,7 @@ class CandidateRankerTest {
         RankedList r = rank(new Seed[0], Set.of(), new String[0], 2);
 
         assertArrayEquals(new String[] {"f", "d"}, r.items());
-        assertArrayEquals(new double[] {prior(GLOBAL, 0), prior(GLOBAL, 1)}, r.scores(), EPS);
+        assertArrayEquals(new double[] {prior(GLOBAL, fillSlot(0, 0)), prior(GLOBAL, fillSlot(0, 1))}, r.scores(), EPS);
         assertArrayEquals(new String[] {"popular now", "popular now"}, r.reasons());
     }
 
@@ -180,13 +199,13 @@ class CandidateRankerTest {
         for (int i = 0; i < 14; i++) p.offer(GLOBAL, "x" + i); // scores never increase with the rank
         Map<String, String> categories = Map.of("x0", "A", "x1", "A", "x2", "A", "x3", "A", "x12", "A");
 
-        RankedList r = CandidateRanker.rank(p.pool(), new SourceCalibration(true), CandidateRanker.Adjustment.NONE,
+        RankedList r = CandidateRanker.rank(p.pool(), new SourceCalibration(false), CandidateRanker.Adjustment.NONE,
                 categories::get, 2, 14);
 
         // x2, x3 wait for position 10; x12 is past the first 10, where the rule does not apply
         assertArrayEquals(new String[] {"x0", "x1", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x2", "x3",
                 "x12", "x13"}, r.items());
-        assertEquals(new SourceCalibration(true).probability(p.get("x2")), r.scores()[10], EPS, "scores stay with items");
+        assertEquals(Pools.prior(p.get("x2")), r.scores()[10], EPS, "scores stay with items");
     }
 
     @Test
@@ -196,7 +215,7 @@ class CandidateRankerTest {
 
         CandidatePool pool = CandidateRanker.pool(new Seed[0], Set.of(), new String[] {"cat1"}, trending::get,
                 new String[0], 50, 4);
-        RankedList r = CandidateRanker.rank(pool, new SourceCalibration(true), CandidateRanker.Adjustment.NONE,
+        RankedList r = CandidateRanker.rank(pool, new SourceCalibration(false), CandidateRanker.Adjustment.NONE,
                 i -> null, 2, 7);
 
         assertArrayEquals(new String[] {"p0", "p1", "g0", "g1", "g2", "p2", "p3"}, r.items());
@@ -211,15 +230,66 @@ class CandidateRankerTest {
         };
         CandidatePool pool = pool(SEEDS, Set.of(), new String[0], 10);
 
-        RankedList r = CandidateRanker.rank(pool, new SourceCalibration(true), boostC, i -> null, 10, 10);
+        RankedList r = CandidateRanker.rank(pool, new SourceCalibration(false), boostC, i -> null, 10, 10);
 
         assertArrayEquals(new String[] {"c", "b", "a"}, r.items());
-        assertArrayEquals(new double[] {0.5, prior(COVISIT, 8), prior(COVISIT, 9)}, r.scores(), EPS);
+        assertArrayEquals(new double[] {0.5, prior(COVISIT, covisitSlot(8, 0)), prior(COVISIT, covisitSlot(9, 1))},
+                r.scores(), EPS);
         assertEquals(3, seen.size());
-        assertEquals(prior(COVISIT, 9), seen.get("a"), EPS);
-        assertEquals(prior(COVISIT, 8), seen.get("b"), EPS);
-        assertEquals(prior(COVISIT, 9), seen.get("c"), EPS);
+        assertEquals(prior(COVISIT, covisitSlot(9, 1)), seen.get("a"), EPS);
+        assertEquals(prior(COVISIT, covisitSlot(8, 0)), seen.get("b"), EPS);
+        assertEquals(prior(COVISIT, covisitSlot(9, 1)), seen.get("c"), EPS);
         assertEquals("viewed together with y", r.reasons()[0], "the reason comes from the sources");
+    }
+
+    /**
+     * Randomised property check (fixed seed): with the priors alone, every co-visitation candidate ranks above
+     * every candidate that only the fill sources (the user's categories, global trending) proposed, however
+     * strong its trending ranks and however weak and far down the neighbour list the co-visitation one is.
+     */
+    @Test
+    void withThePriorsEveryCoVisitationCandidateRanksAboveEveryFill() {
+        Random rnd = new Random(7);
+        int mixed = 0;
+        for (int round = 0; round < 300; round++) {
+            trending.clear();
+            Seed[] seeds = new Seed[rnd.nextInt(4)];
+            for (int d = 0; d < seeds.length; d++) {
+                int n = rnd.nextInt(30);
+                String[] ids = new String[n];
+                double[] w = new double[n];
+                for (int i = 0; i < n; i++) {
+                    ids[i] = "i" + rnd.nextInt(60);
+                    w[i] = rnd.nextBoolean() ? 1e-6 * (1 + rnd.nextInt(100)) : rnd.nextInt(2000) / 10.0;
+                }
+                seeds[d] = new Seed("s" + d, ids, w);
+            }
+            // an item trends in its own category only: c0 holds i0..i19, c1 i20..i39, c2 i40..i59
+            String[] cats = {"c0", "c1", "c2"};
+            for (int c = 0; c < cats.length; c++) {
+                if (rnd.nextBoolean()) trending.put(cats[c], list(cats[c], ids(rnd, 20 * c, 20, 1 + rnd.nextInt(20))));
+            }
+            trending.put(TrendingList.GLOBAL, list("", ids(rnd, 0, 60, 40)));
+            CandidatePool pool = CandidateRanker.pool(seeds, Set.of(), cats, trending::get, new String[0], 50, 60);
+            int all = pool.candidates().size();
+
+            RankedList r = CandidateRanker.rank(pool, new SourceCalibration(false), CandidateRanker.Adjustment.NONE,
+                    i -> null, all, all);
+
+            assertEquals(all, r.items().length);
+            boolean fillSeen = false;
+            for (int i = 0; i < all; i++) {
+                boolean covisit = pool.get(r.items()[i]).rank(COVISIT) >= 0;
+                assertFalse(covisit && fillSeen, "round " + round + ": neighbour " + r.items()[i] + " below a fill");
+                if (!covisit) {
+                    fillSeen = true;
+                } else if (i + 1 < all && pool.get(r.items()[i + 1]).rank(COVISIT) < 0) {
+                    assertTrue(r.scores()[i] > r.scores()[i + 1], "round " + round + ": a strict margin");
+                }
+            }
+            if (pool.size(COVISIT) > 0 && pool.size(COVISIT) < all) mixed++;
+        }
+        assertTrue(mixed > 100, "rounds with neighbours and fills: " + mixed);
     }
 
     /** Randomised property check (fixed seed): always K items when there are enough, no duplicates, no excluded. */
@@ -271,7 +341,7 @@ class CandidateRankerTest {
 
     private RankedList rank(Seed[] seeds, Set<String> excluded, String[] categories, int k) {
         CandidatePool pool = pool(seeds, excluded, categories, k);
-        return CandidateRanker.rank(pool, new SourceCalibration(true), CandidateRanker.Adjustment.NONE, i -> null, k, k);
+        return CandidateRanker.rank(pool, new SourceCalibration(false), CandidateRanker.Adjustment.NONE, i -> null, k, k);
     }
 
     /** A trending list whose i-th of n items scores n - i. */
@@ -279,6 +349,13 @@ class CandidateRankerTest {
         double[] scores = new double[items.length];
         for (int i = 0; i < items.length; i++) scores[i] = items.length - i;
         return new TrendingList(category, items, scores, 1, 0);
+    }
+
+    /** {@code n} distinct ids among i{from}..i{from + range - 1}, in random order. */
+    private static String[] ids(Random rnd, int from, int range, int n) {
+        Set<String> ids = new LinkedHashSet<>();
+        while (ids.size() < n) ids.add("i" + (from + rnd.nextInt(range)));
+        return ids.toArray(new String[0]);
     }
 
     private static String[] randomIds(Random rnd, int n) {

@@ -149,14 +149,19 @@ class ModelGatedOperatorTest {
         List<StoreWrite> early = deltasBeforeTheTouches();
         List<StoreWrite> late = deltasAfterTheTouches();
 
-        // the touch at T0 needs epoch REQUIRED_EPOCH: "emb" is in, "late" (one epoch later) is not yet
-        assertArrayEquals(new String[] {"emb", "a"}, early.get(0).items);
-        assertArrayEquals(new String[] {SIMILAR, "viewed together with i1"}, early.get(0).reasons);
-        // the touch one epoch later meets both, "late" (bias 5) before "emb" (bias 2); emb and b have the same
-        // calibrated probability (embedding rank 1 and co-visitation slot 9, each offered once since), and emb's
-        // embedding-model ratio puts it first
-        assertArrayEquals(new String[] {"late", "emb", "b"}, early.get(1).items);
-        assertArrayEquals(new String[] {SIMILAR, SIMILAR, "viewed together with i2"}, early.get(1).reasons);
+        // the touch at T0 needs epoch REQUIRED_EPOCH: "emb" is in, "late" (one epoch later) is not yet; the
+        // neighbour a comes first: the ranker starts from the fixed source order (co-visitation above the rest)
+        assertArrayEquals(new String[] {"a", "emb"}, early.get(0).items);
+        assertArrayEquals(new String[] {"viewed together with i1", SIMILAR}, early.get(0).reasons);
+        assertArrayEquals(new Pools().covisit("a", 1).offer(CandidateSource.EMBEDDING, "emb").priors("a", "emb"),
+                early.get(0).scores, 1e-12);
+        // the touch one epoch later meets both, "late" (bias 5) before "emb" (bias 2), after the neighbours b
+        // (of i2) and a (of i1, at half weight); the one target (i2, in no pool) moved no weight past L1
+        assertArrayEquals(new String[] {"b", "a", "late"}, early.get(1).items);
+        assertArrayEquals(new String[] {"viewed together with i2", "viewed together with i1", SIMILAR},
+                early.get(1).reasons);
+        assertArrayEquals(new Pools().covisit("b", 1).covisit("a", 0.5).offer(CandidateSource.EMBEDDING, "late", "emb")
+                .priors("b", "a", "late"), early.get(1).scores, 1e-12);
         // deterministic: the same lists, scores included, however the two inputs interleaved
         assertEquals(describe(early), describe(late));
     }
@@ -221,7 +226,7 @@ class ModelGatedOperatorTest {
         assertEquals(describe(g.lists()), describe(out));
         assertEquals(List.of("u1", "u2", "u1"), out.stream().map(w -> w.id).collect(Collectors.toList()));
         assertEquals(List.of(1_000L, 1_000L, 2_000L), out.stream().map(w -> w.version).collect(Collectors.toList()));
-        assertArrayEquals(new String[] {"emb", "a"}, out.get(0).items, "the queued delta came back with the replica");
+        assertArrayEquals(new String[] {"a", "emb"}, out.get(0).items, "the queued delta came back with the replica");
         assertEquals(1, restored.replica().version());
     }
 

@@ -3,7 +3,8 @@ package io.shoprank.job.ranking;
 import static io.shoprank.job.ranking.CandidateSource.CATEGORY_1;
 import static io.shoprank.job.ranking.CandidateSource.COVISIT;
 import static io.shoprank.job.ranking.CandidateSource.GLOBAL;
-import static io.shoprank.job.ranking.Pools.noisyOr;
+import static io.shoprank.job.ranking.Pools.covisitSlot;
+import static io.shoprank.job.ranking.Pools.fillSlot;
 import static io.shoprank.job.ranking.Pools.prior;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,6 +20,9 @@ import io.shoprank.job.features.DecayedScores;
 import io.shoprank.store.StoreWrite;
 
 import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -44,12 +48,15 @@ import org.junit.jupiter.api.Test;
  * the board through another user's touch, worth the given value at T0: the popularity decides an item's rank
  * in the trending lists, the rank its score.
  *
- * <p>Scores are calibrated probabilities ({@link SourceCalibration}): until the first target, the noisy-OR of
- * the priors of the candidate's sources; a co-visitation candidate's slot is
- * {@code 10 - floor(log2(1 + summed score))} (scores 1..3: slot 9, below 1: slot 10, 3..7: slot 8), a fill's
- * the bucket of its rank (ranks 0..3: buckets 0..3). After targets, expected values come from a calibration
- * that learns from the same pools (see {@link #learned}). Every list published is checked to hold
- * probabilities in (0, 1], never increasing ({@link #checked}). Models are off ({@code models = NONE}).
+ * <p>Unless a test says otherwise the ranking is the fixed source order ({@code models = COVISIT}): a score is
+ * the noisy-OR of the priors of the candidate's sources ({@link Pools#prior(CandidatePool.Candidate)}, on a
+ * pool built by hand like the user's); a co-visitation candidate's slot is its strength
+ * {@code 10 - floor(log2(1 + summed score))} (scores 1..3: 9, below 1: 10, 3..7: 8) by the group of its rank
+ * among the neighbours (0; 1-2; ...), a fill's the user's context (0: no neighbours, 1: under 10) by the
+ * bucket of its rank (ranks 0..3: buckets 0..3). {@code CALIBRATED} re-learns the priors from the sampled
+ * targets (expected values from a calibration that learns from the same pools, see {@link #learned});
+ * {@code RANKER} learns the hybrid ranker. Every list published is checked to hold probabilities in (0, 1],
+ * never increasing ({@link #checked}).
  */
 class RecommendFunctionTest {
 
@@ -78,7 +85,7 @@ class RecommendFunctionTest {
         c.exclude = exclude;
         c.stateTtl = Duration.ofHours(1);
         c.redisTtl = Duration.ofDays(7);
-        c.models = JobConfig.Models.CALIBRATED;
+        c.models = JobConfig.Models.COVISIT;
         return c;
     }
 
@@ -115,8 +122,10 @@ class RecommendFunctionTest {
         assertEquals(Duration.ofDays(7).toMillis(), w.ttlMs);
         assertEquals(77, w.ingestMs);
         assertArrayEquals(new String[] {"a", "b"}, w.items, "i1 is on the board now, but the user has seen it");
-        // co-visitation 2 and 1: both slot 9, a first (the stronger neighbour comes first in the pool)
-        assertArrayEquals(new double[] {prior(COVISIT, 9), prior(COVISIT, 9)}, w.scores, P_EPS);
+        // co-visitation 2 and 1: both strength 9; a, the stronger, is the best neighbour (rank group 0), b rank 1
+        assertArrayEquals(new double[] {prior(COVISIT, covisitSlot(9, 0)), prior(COVISIT, covisitSlot(9, 1))},
+                w.scores, P_EPS);
+        assertArrayEquals(new Pools().covisit("a", 2).covisit("b", 1).priors("a", "b"), w.scores, P_EPS);
         assertArrayEquals(new String[] {"viewed together with i1", "viewed together with i1"}, w.reasons);
     }
 
@@ -141,14 +150,9 @@ class RecommendFunctionTest {
         assertArrayEquals(new String[] {"c", "a", "b"}, out.get(1).items);
         // seeds i3 (a=5), i2 (c=1/2); i1 is no seed any more (2 seeds); the board holds only seen items
         assertArrayEquals(new String[] {"a", "c"}, out.get(2).items);
-        // i2 and i3 were targets, checked against the pools as they stood: [a=2, b=1], then [c=1, a=1, b=1/2]
-        SourceCalibration learned = learned(
-                new Pools().covisit("a", 2).covisit("b", 1), "i2",
-                new Pools().covisit("c", 1).covisit("a", 1).covisit("b", 0.5), "i3");
-        Pools now = new Pools().covisit("a", 5).covisit("c", 0.5);
-        assertArrayEquals(new double[] {learned.probability(now.get("a")), learned.probability(now.get("c"))},
-                out.get(2).scores, P_EPS);
-        assertTrue(out.get(2).scores[1] < prior(COVISIT, 10), "slot 10 was offered once, without a hit");
+        // i2 and i3 were targets: the fixed order learns nothing from them
+        assertArrayEquals(new Pools().covisit("a", 5).covisit("c", 0.5).priors("a", "c"), out.get(2).scores, P_EPS);
+        assertEquals(prior(COVISIT, covisitSlot(10, 1)), out.get(2).scores[1], P_EPS, "c = 1/2: strength 10, rank 1");
         assertEquals(t2.event.ts, out.get(2).asOfTs);
         assertEquals(1, keyedStateEntries(), "the reorder buffer is emptied after use");
         assertEquals(2, counter("reordered"));
@@ -236,7 +240,9 @@ class RecommendFunctionTest {
 
         StoreWrite w = lists("u1").get(0);
         assertArrayEquals(new String[] {"t1", "t2", "t3"}, w.items);
-        assertArrayEquals(new double[] {prior(GLOBAL, 0), prior(GLOBAL, 1), prior(GLOBAL, 2)}, w.scores, P_EPS);
+        // no neighbours: context 0
+        assertArrayEquals(new double[] {prior(GLOBAL, fillSlot(0, 0)), prior(GLOBAL, fillSlot(0, 1)),
+            prior(GLOBAL, fillSlot(0, 2))}, w.scores, P_EPS);
         assertArrayEquals(new String[] {"popular now", "popular now", "popular now"}, w.reasons);
         assertEquals(0, harness.numProcessingTimeTimers(), "a full list needs no rebuild");
     }
@@ -251,9 +257,9 @@ class RecommendFunctionTest {
 
         StoreWrite w = lists("u1").get(0);
         assertArrayEquals(new String[] {"t2", "t1"}, w.items, "t2 is a candidate already: no duplicate");
-        // t2: co-visitation 1e-9 (slot 10) and global rank 1; t1: global rank 0
-        assertArrayEquals(new double[] {noisyOr(prior(COVISIT, 10), prior(GLOBAL, 1)), prior(GLOBAL, 0)}, w.scores,
-                P_EPS);
+        // t2: co-visitation 1e-9 (strength 10, the best neighbour) and global rank 1; t1: global rank 0
+        assertArrayEquals(new Pools().covisit("t2", 1e-9).offer(GLOBAL, "t1", "t2").priors("t2", "t1"), w.scores, P_EPS);
+        assertTrue(w.scores[0] > prior(COVISIT, covisitSlot(10, 0)), "both sources count");
         assertArrayEquals(new String[] {"viewed together with i1", "popular now"}, w.reasons);
     }
 
@@ -270,7 +276,8 @@ class RecommendFunctionTest {
         StoreWrite w = lists("u1").get(0);
         assertArrayEquals(new String[] {"s1", "t1", "t2"}, w.items);
         assertArrayEquals(new String[] {"popular in shoes", "popular now", "popular now"}, w.reasons);
-        assertArrayEquals(new double[] {prior(CATEGORY_1, 0), prior(GLOBAL, 0), prior(GLOBAL, 1)}, w.scores, P_EPS,
+        assertArrayEquals(new double[] {prior(CATEGORY_1, fillSlot(0, 0)), prior(GLOBAL, fillSlot(0, 0)),
+            prior(GLOBAL, fillSlot(0, 1))}, w.scores, P_EPS,
                 "s1 is first in the user's first category, though far less popular than t1 and t2");
     }
 
@@ -288,7 +295,7 @@ class RecommendFunctionTest {
 
         StoreWrite w = lists("u1").get(0);
         assertArrayEquals(new String[] {"hot", "warm"}, w.items, "hot at 10 would come after warm");
-        assertArrayEquals(new double[] {prior(GLOBAL, 0), prior(GLOBAL, 1)}, w.scores, P_EPS);
+        assertArrayEquals(new double[] {prior(GLOBAL, fillSlot(0, 0)), prior(GLOBAL, fillSlot(0, 1))}, w.scores, P_EPS);
     }
 
     @Test
@@ -368,13 +375,10 @@ class RecommendFunctionTest {
 
         // i1 was only viewed: it may come back
         assertArrayEquals(new String[] {"i1", "y", "x"}, out.get(1).items);
-        // i2 was a target, checked against [x=1, and i1 first on the board]; i1 is a neighbour of i2 (3: slot 8)
-        // and second on the board now, behind i2
-        SourceCalibration learned = learned(new Pools().covisit("x", 1).offer(GLOBAL, "i1"), "i2");
+        // i1 is a neighbour of i2 (3: strength 8) and second on the board now, behind i2 (fourth in the pool)
         Pools now = new Pools().covisit("i1", 3).covisit("y", 2).covisit("x", 0.5).offer(GLOBAL, "i2", "i1");
-        assertArrayEquals(new double[] {learned.probability(now.get("i1")), learned.probability(now.get("y")),
-                learned.probability(now.get("x"))}, out.get(1).scores, P_EPS);
-        assertTrue(out.get(1).scores[0] > learned.probability(now.get("i1"), COVISIT), "neighbour and popular");
+        assertArrayEquals(now.priors("i1", "y", "x"), out.get(1).scores, P_EPS);
+        assertTrue(out.get(1).scores[0] > prior(now.get("i1"), COVISIT), "neighbour and popular");
         // once bought it may not; i2, only viewed, comes back as a popular item
         assertArrayEquals(new String[] {"y", "i2"}, out.get(2).items);
         assertArrayEquals(new String[] {"viewed together with i2", "popular now"}, out.get(2).reasons);
@@ -510,7 +514,8 @@ class RecommendFunctionTest {
 
         StoreWrite w = lists("u1").get(0);
         assertArrayEquals(new String[] {"hot", "b1", "a1"}, w.items, "both boards, hot with its best key");
-        assertArrayEquals(new double[] {prior(GLOBAL, 0), prior(GLOBAL, 1), prior(GLOBAL, 2)}, w.scores, P_EPS);
+        assertArrayEquals(new double[] {prior(GLOBAL, fillSlot(0, 0)), prior(GLOBAL, fillSlot(0, 1)),
+            prior(GLOBAL, fillSlot(0, 2))}, w.scores, P_EPS);
     }
 
     @Test
@@ -557,14 +562,180 @@ class RecommendFunctionTest {
 
         StoreWrite w = written().get(2);
         assertEquals(1_000, w.version);
-        // both neighbours of b in slot 9 (i1 = 2, a = 1), which a hit taught; a, touched last, is first on the board
-        assertArrayEquals(new String[] {"a", "i1"}, w.items, "nothing is excluded: the user's history expired");
-        SourceCalibration learned = learned(new Pools().covisit("a", 1), "a");
+        // both neighbours of b of strength 9 (i1 = 2 first, a = 1); a, touched last, is first on the board
+        assertArrayEquals(new String[] {"i1", "a"}, w.items, "nothing is excluded: the user's history expired");
         Pools now = new Pools().covisit("i1", 2).covisit("a", 1).offer(GLOBAL, "a", "i1");
-        assertArrayEquals(new double[] {learned.probability(now.get("a")), learned.probability(now.get("i1"))},
-                w.scores, P_EPS);
-        assertTrue(learned.probability(now.get("a"), COVISIT) > prior(COVISIT, 9), "a was a hit in slot 9");
+        assertArrayEquals(now.priors("i1", "a"), w.scores, P_EPS);
+        assertTrue(w.scores[1] > prior(now.get("a"), COVISIT), "a is a neighbour and popular");
         assertTrue(outcomes().stream().noneMatch(o -> o.item.equals("b")), "a restarted sequence's first event");
+    }
+
+    @Test
+    void calibratedLearnsFromTheSampledTargetsOnly() throws Exception {
+        String sampled = user(true);
+        String skipped = user(false);
+        // served [a, b]; then a is a target and a hit, against the pool [a = 2, b = 1]; a brings d = 2, e = 1
+        Pools before = new Pools().covisit("a", 2).covisit("b", 1);
+        // seeds a (d, e) and i1 (a excluded, b = 1/2): d in a's slot, e in b's, b alone in a new one
+        Pools now = new Pools().covisit("d", 2).covisit("e", 1).covisit("b", 0.5);
+        assertEquals(SourceCalibration.slot(before.get("a"), COVISIT), SourceCalibration.slot(now.get("d"), COVISIT));
+        assertEquals(SourceCalibration.slot(before.get("b"), COVISIT), SourceCalibration.slot(now.get("e"), COVISIT));
+
+        StoreWrite w = hitScenario(JobConfig.Models.CALIBRATED, sampled);
+        SourceCalibration learned = learned(before, "a");
+        assertArrayEquals(new String[] {"d", "e", "b"}, w.items);
+        assertArrayEquals(now.probabilities(learned, "d", "e", "b"), w.scores, P_EPS);
+        assertTrue(w.scores[0] > prior(now.get("d")), "d is in the slot that hit");
+        assertTrue(w.scores[1] < prior(now.get("e")), "e is in a slot that missed");
+        assertEquals(1, calibration().targets());
+        assertEquals(1, counter("targets"));
+        harness.close();
+
+        // a target outside the sample teaches nothing
+        w = hitScenario(JobConfig.Models.CALIBRATED, skipped);
+        assertArrayEquals(now.priors("d", "e", "b"), w.scores, P_EPS);
+        assertEquals(0, calibration().targets());
+        assertEquals(1, counter("targets"));
+        harness.close();
+
+        // nor does the fixed order, sampled or not
+        w = hitScenario(JobConfig.Models.COVISIT, sampled);
+        assertArrayEquals(now.priors("d", "e", "b"), w.scores, P_EPS);
+        assertEquals(0, calibration().targets());
+    }
+
+    /** The user's list after a first touch (i1: a = 2, b = 1) and a second, of the served a (d = 2, e = 1). */
+    private StoreWrite hitScenario(JobConfig.Models models, String user) throws Exception {
+        JobConfig config = config(JobConfig.Exclude.SEEN);
+        config.models = models;
+        open(config);
+        harness.processElement(touch(user, 1, 0, EventType.VIEW, "i1", null, new String[] {"a", "b"}, new double[] {2, 1}), T0);
+        assertArrayEquals(new String[] {"a", "b"}, lists(user).get(0).items);
+        harness.processElement(touch(user, 1, 1, EventType.VIEW, "a", null, new String[] {"d", "e"}, new double[] {2, 1}), T0 + 1);
+        assertEquals(1, counter("hits"));
+        return lists(user).get(1);
+    }
+
+    @Test
+    void theLearnedRankerSurvivesASnapshot() throws Exception {
+        JobConfig config = config(JobConfig.Exclude.SEEN);
+        config.models = JobConfig.Models.RANKER;
+        open(config);
+        popular("t1", null, 40);
+        popular("t2", null, 30);
+        popular("t3", null, 20);
+        // users served [a, b, t1] who then take t1: the sampled ones teach the ranker that global rank 0 hits
+        int sampled = 0;
+        for (int n = 0; n < 24; n++) {
+            String user = "r" + n;
+            harness.processElement(touch(user, 1, 0, EventType.VIEW, "i" + n, null, new String[] {"a" + n, "b" + n},
+                    new double[] {2, 1}), T0);
+            Touch target = touch(user, 1, 1, EventType.VIEW, "t1", null, new String[0], new double[0]);
+            if (calibrates(target)) sampled++;
+            harness.processElement(target, T0 + 1);
+        }
+        assertTrue(sampled > 0, "some targets in the sample");
+        assertEquals(24, counter("hits"));
+        assertEquals(sampled, calibration().targets(), "the targets the ranker learned from");
+        float[] z = ranker().z().clone();
+        float[] n = ranker().n().clone();
+        assertTrue(nonZero(z) > 0, "the ranker has learned");
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 1_000);
+        harness.getOutput().clear();
+        RecommendFunction original = function;
+        var originalHarness = harness;
+
+        function = new RecommendFunction(config);
+        harness = newHarness(function, 1, 1, 0);
+        harness.initializeState(snapshot);
+        harness.open();
+        assertArrayEquals(z, ranker().z(), 0f);
+        assertArrayEquals(n, ranker().n(), 0f);
+        assertEquals(sampled, calibration().targets());
+
+        // the same touches on both: a new user, a returning one (keyed state restored too) and more targets
+        List<Touch> next = new ArrayList<>();
+        next.add(touch("probe", 1, 0, EventType.VIEW, "p", null, new String[] {"x", "y"}, new double[] {2, 1}));
+        next.add(touch("r0", 1, 2, EventType.VIEW, "i1", null, new String[] {"c0"}, new double[] {3}));
+        for (int k = 24; k < 32; k++) {
+            next.add(touch("r" + k, 1, 0, EventType.VIEW, "i" + k, null, new String[] {"a" + k}, new double[] {2}));
+            next.add(touch("r" + k, 1, 1, EventType.VIEW, "t2", null, new String[0], new double[0]));
+        }
+        next.add(touch("probe", 1, 1, EventType.VIEW, "q", null, new String[] {"x2", "y2"}, new double[] {2, 1}));
+        List<StoreWrite> restored = new ArrayList<>();
+        List<StoreWrite> continued = new ArrayList<>();
+        try {
+            for (Touch t : next) {
+                harness.processElement(copy(t), t.event.ts);
+                originalHarness.processElement(copy(t), t.event.ts);
+            }
+            restored.addAll(written());
+            continued.addAll(checked(originalHarness.extractOutputValues()));
+        } finally {
+            originalHarness.close();
+        }
+
+        assertEquals(describe(continued), describe(restored));
+        StoreWrite probe = restored.get(0);
+        assertArrayEquals(new String[] {"x", "y", "t1"}, probe.items);
+        Pools pool = new Pools().covisit("x", 2).covisit("y", 1).offer(GLOBAL, "t1", "t2", "t3");
+        double[] priors = pool.priors("x", "y", "t1");
+        // t1's slot learned more than the bias that lifts every candidate alike
+        assertTrue(probe.scores[2] / priors[2] > 1.05 * probe.scores[0] / priors[0], "t1's slot learned: "
+                + probe.scores[2] + " against the prior " + priors[2]);
+        assertArrayEquals(ranker(original).z(), ranker().z(), 0f, "and they learned on alike");
+    }
+
+    /** Whether the function teaches its calibration and ranker with this target (the private sampling rule). */
+    private static boolean calibrates(Touch t) throws Exception {
+        Method m = RecommendFunction.class.getDeclaredMethod("calibrates", Touch.class);
+        m.setAccessible(true);
+        return (boolean) m.invoke(null, t);
+    }
+
+    /** A user whose second touch is (or is not) in the calibration sample. */
+    private static String user(boolean sampled) throws Exception {
+        for (int n = 0; ; n++) {
+            String user = "u" + n;
+            if (calibrates(touch(user, 1, 1, EventType.VIEW, "x", null, new String[0], new double[0])) == sampled) {
+                return user;
+            }
+        }
+    }
+
+    private SourceCalibration calibration() throws Exception {
+        Field f = RecommendFunction.class.getDeclaredField("calibration");
+        f.setAccessible(true);
+        return (SourceCalibration) f.get(function);
+    }
+
+    private LearnedRanker ranker() throws Exception {
+        return ranker(function);
+    }
+
+    private static LearnedRanker ranker(RecommendFunction f) throws Exception {
+        Field field = RecommendFunction.class.getDeclaredField("ranker");
+        field.setAccessible(true);
+        return (LearnedRanker) field.get(f);
+    }
+
+    private static int nonZero(float[] v) {
+        int n = 0;
+        for (float x : v) if (x != 0) n++;
+        return n;
+    }
+
+    private static Touch copy(Touch t) {
+        Touch c = touch(t.event.user, t.epoch, t.seq, t.event.type, t.event.item, t.event.category, t.neighbours.clone(),
+                t.weights.clone());
+        c.itemCategory = t.itemCategory;
+        c.itemPopularity = t.itemPopularity;
+        return c;
+    }
+
+    private static List<String> describe(List<StoreWrite> out) {
+        return out.stream().map(w -> w.id + " v" + w.version + " " + List.of(w.items) + " "
+                + Arrays.toString(w.scores) + " " + List.of(w.reasons)).collect(Collectors.toList());
     }
 
     private static void assertOutcome(PrequentialOutcome o, String user, String item, long ts, int rank,
