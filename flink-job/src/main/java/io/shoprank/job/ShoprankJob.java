@@ -108,8 +108,7 @@ public final class ShoprankJob {
                 .name("trending").uid("trending")
                 .setParallelism(1).setMaxParallelism(1);
         DataStream<StoreWrite> trendingWrites = trending
-                .map(l -> StoreWrite.list(l.isGlobal() ? StoreWrite.Kind.TRENDING : StoreWrite.Kind.CATEGORY_TRENDING,
-                        l.category, l.version, l.asOfTs, config.redisTtl.toMillis(), l.items, l.scores, null))
+                .map(l -> l.toStoreWrite(config.redisTtl.toMillis()))
                 .name("trending lists").setParallelism(1);
 
         // co-visitation: user -> item -> user

@@ -18,7 +18,6 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -151,16 +150,18 @@ class DockerfileIT {
                     "org/apache/flink/connector/kafka/sink/KafkaSink.class",
                     "org/apache/kafka/clients/consumer/KafkaConsumer.class",
                     "redis/clients/jedis/Jedis.class",
-                    "com/fasterxml/jackson/databind/ObjectMapper.class")) {
+                    "com/fasterxml/jackson/databind/ObjectMapper.class",
+                    "io/shoprank/job/republish/RepublishJob.class",
+                    "org/apache/flink/state/api/SavepointReader.class")) {
                 assertNotNull(j.getEntry(needed), "the job jar lacks " + needed);
             }
-            Set<String> kafkaConnector = kafkaConnectorEntries();
+            Set<String> bundled = bundledFlinkEntries();
             List<String> provided = new ArrayList<>();
             List<String> foreignNatives = new ArrayList<>();
             for (JarEntry e : Collections.list(j.entries())) {
                 String n = e.getName();
-                // Flink classes: only the Kafka connector's own (the distribution has the rest)
-                if (n.startsWith("org/apache/flink/") && !e.isDirectory() && !kafkaConnector.contains(n)) {
+                // Flink classes: only the Kafka connector's and the State Processor API's (the distribution has the rest)
+                if (n.startsWith("org/apache/flink/") && !e.isDirectory() && !bundled.contains(n)) {
                     provided.add(n);
                 }
                 for (String prefix : List.of("org/rocksdb/", "org/apache/logging/log4j/", "org/slf4j/", "org/nd4j/",
@@ -182,16 +183,24 @@ class DockerfileIT {
 
     // ---------------------------------------------------------------- helpers
 
-    /** The entries of the flink-connector-kafka jar the build resolved (target/classpath.txt names it). */
-    private static Set<String> kafkaConnectorEntries() throws IOException {
+    /**
+     * The entries of the Flink jars the job jar must carry because the distribution's lib/ lacks them:
+     * flink-connector-kafka and flink-state-processor-api (RepublishJob), as the build resolved them
+     * (target/classpath.txt names them).
+     */
+    private static Set<String> bundledFlinkEntries() throws IOException {
         Path classpath = root.resolve("flink-job/target/classpath.txt");
         assertTrue(Files.isRegularFile(classpath), classpath + " (mvn package makes it)");
-        String connector = Stream.of(Files.readString(classpath).trim().split(java.io.File.pathSeparator))
-                .filter(p -> Path.of(p).getFileName().toString().startsWith("flink-connector-kafka-"))
-                .findFirst().orElseThrow(() -> new AssertionError("flink-connector-kafka is not on the runtime classpath"));
-        try (JarFile j = new JarFile(connector)) {
-            return Collections.list(j.entries()).stream().map(JarEntry::getName).collect(Collectors.toSet());
+        Set<String> entries = new java.util.HashSet<>();
+        for (String artifact : List.of("flink-connector-kafka-", "flink-state-processor-api-")) {
+            String jar = Stream.of(Files.readString(classpath).trim().split(java.io.File.pathSeparator))
+                    .filter(p -> Path.of(p).getFileName().toString().startsWith(artifact))
+                    .findFirst().orElseThrow(() -> new AssertionError(artifact + "* is not on the runtime classpath"));
+            try (JarFile j = new JarFile(jar)) {
+                Collections.list(j.entries()).forEach(e -> entries.add(e.getName()));
+            }
         }
+        return entries;
     }
 
     /** The local (build context) sources of every COPY and ADD, with ARG defaults expanded. */

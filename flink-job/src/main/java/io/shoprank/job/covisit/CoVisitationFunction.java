@@ -35,7 +35,8 @@ import java.util.Map;
  *
  * <p>State per item: neighbour weights (MapState, at most 2 x {@code maxNeighbours} entries: on overflow the
  * weakest are evicted down to {@code maxNeighbours}) and an {@link ItemCoVisitMeta} (entry count, list
- * version, the item's decayed popularity and category, carried on touches); TTL {@code stateTtl}.
+ * version and the list last published, the item's decayed popularity and category, carried on touches); TTL
+ * {@code stateTtl}.
  * Metric: {@code covisit.evictions}.
  */
 public final class CoVisitationFunction extends KeyedProcessFunction<String, CoVisitMessage, Touch> {
@@ -88,14 +89,32 @@ public final class CoVisitationFunction extends KeyedProcessFunction<String, CoV
         this.redisTtlMs = redisTtl.toMillis();
     }
 
+    /** The per-item bookkeeping state, as the job and the republish tool ({@code RepublishJob}) register it. */
+    public static ValueStateDescriptor<ItemCoVisitMeta> metaDescriptor(Duration stateTtl) {
+        ValueStateDescriptor<ItemCoVisitMeta> m = new ValueStateDescriptor<>("item-meta", ItemCoVisitMeta.class);
+        m.enableTimeToLive(StateTtl.of(stateTtl));
+        return m;
+    }
+
+    /**
+     * The item's similar-items list as last published ({@link ItemCoVisitMeta#version}), from the state alone, so
+     * the republish tool writes exactly what the job wrote; null when the state holds no published list (none
+     * yet, or state written before the list was kept).
+     */
+    public static StoreWrite similarWrite(String item, ItemCoVisitMeta md, long redisTtlMs) {
+        if (md.similarItems == null || md.similarScores == null) {
+            return null;
+        }
+        return StoreWrite.list(StoreWrite.Kind.SIMILAR_ITEMS, item, md.version, md.similarTs, redisTtlMs,
+                md.similarItems, md.similarScores, null);
+    }
+
     @Override
     public void open(OpenContext ctx) {
         MapStateDescriptor<String, Double> w = new MapStateDescriptor<>("neighbours", String.class, Double.class);
         w.enableTimeToLive(StateTtl.of(stateTtl));
         weights = getRuntimeContext().getMapState(w);
-        ValueStateDescriptor<ItemCoVisitMeta> m = new ValueStateDescriptor<>("item-meta", ItemCoVisitMeta.class);
-        m.enableTimeToLive(StateTtl.of(stateTtl));
-        meta = getRuntimeContext().getState(m);
+        meta = getRuntimeContext().getState(metaDescriptor(stateTtl));
         evictions = getRuntimeContext().getMetricGroup().addGroup("covisit").counter("evictions");
         MapStateDescriptor<String, PendingView> p = new MapStateDescriptor<>("pending-views", String.class, PendingView.class);
         p.enableTimeToLive(StateTtl.of(stateTtl));
@@ -170,8 +189,10 @@ public final class CoVisitationFunction extends KeyedProcessFunction<String, CoV
                 // only when its items or their order changed: most touches of a popular item change neither
                 md.version++;
                 md.similarDigest = digest;
-                StoreWrite similar = StoreWrite.list(StoreWrite.Kind.SIMILAR_ITEMS, m.item, md.version, m.event.ts,
-                        redisTtlMs, similarIds, Arrays.copyOf(top.weights(), n), null);
+                md.similarItems = similarIds;
+                md.similarScores = Arrays.copyOf(top.weights(), n);
+                md.similarTs = m.event.ts;
+                StoreWrite similar = similarWrite(m.item, md, redisTtlMs);
                 similar.ingestMs = m.event.ingestMs;
                 ctx.output(SIMILAR, similar);
             }

@@ -10,6 +10,14 @@ public class ItemCoVisitMeta {
     public long version;
     /** Hash of the ids of the similar-items list last published. */
     public int similarDigest;
+    /**
+     * The similar-items list last published (at {@link #version}): ids, weights and as-of event time, exactly as
+     * written to Redis, so that a republication from state (RepublishJob) writes the same list. At most k
+     * entries. Null in state written before these fields existed.
+     */
+    public String[] similarItems;
+    public double[] similarScores;
+    public long similarTs;
     /** The item's decayed popularity ({@link DecayedScores} key), carried on touches to the ranking stage. */
     public double popularityKey = DecayedScores.EMPTY;
     /** The item's category as last seen on an event. */

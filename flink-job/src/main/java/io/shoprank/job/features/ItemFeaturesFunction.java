@@ -34,20 +34,37 @@ public final class ItemFeaturesFunction extends KeyedCoProcessFunction<String, E
         this.halfLifeMs = popularityHalfLife.toMillis();
     }
 
-    @Override
-    public void open(OpenContext ctx) {
+    /** The profile state, as the job and the republish tool ({@code RepublishJob}) register it. */
+    public static ValueStateDescriptor<ItemProfile> profileDescriptor(Duration stateTtl) {
         ValueStateDescriptor<ItemProfile> d = new ValueStateDescriptor<>("item-profile", ItemProfile.class);
         d.enableTimeToLive(StateTtl.of(stateTtl));
-        profile = getRuntimeContext().getState(d);
+        return d;
+    }
+
+    /**
+     * The item's feature hash as last published for profile {@code p}, as of {@link ItemProfile#publishedAsOf}
+     * (its latest event for state from before that field): a function of the state alone, so the republish tool
+     * writes exactly what the job wrote at this version.
+     */
+    public static StoreWrite write(String item, ItemProfile p, double popularityHalfLifeMs, long redisTtlMs) {
+        long asOf = p.publishedAsOf > 0 ? p.publishedAsOf : p.lastEvent;
+        String[][] f = p.fields(asOf, popularityHalfLifeMs);
+        return StoreWrite.features(StoreWrite.Kind.ITEM_FEATURES, item, p.version, asOf, redisTtlMs, f[0], f[1]);
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        profile = getRuntimeContext().getState(profileDescriptor(stateTtl));
     }
 
     @Override
     public void processElement1(Event e, Context ctx, Collector<StoreWrite> out) throws Exception {
         ItemProfile p = current();
         p.apply(e, halfLifeMs);
-        profile.update(p);
         // as of the item's latest event: an out-of-order event must not shift the windows back in time
-        publish(ctx.getCurrentKey(), p, p.lastEvent, e.ingestMs, out);
+        p.publishedAsOf = p.lastEvent;
+        profile.update(p);
+        publish(ctx.getCurrentKey(), p, e.ingestMs, out);
         if (e.type.weight() > 0) {
             ctx.output(SCORES, new ItemScore(e.item, p.category, p.popularityKey, e.ts));
         }
@@ -57,8 +74,9 @@ public final class ItemFeaturesFunction extends KeyedCoProcessFunction<String, E
     public void processElement2(CatalogItem c, Context ctx, Collector<StoreWrite> out) throws Exception {
         ItemProfile p = current();
         p.apply(c);
+        p.publishedAsOf = Math.max(p.lastEvent, c.ts);
         profile.update(p);
-        publish(ctx.getCurrentKey(), p, Math.max(p.lastEvent, c.ts), 0, out);
+        publish(ctx.getCurrentKey(), p, 0, out);
     }
 
     private ItemProfile current() throws java.io.IOException {
@@ -66,10 +84,8 @@ public final class ItemFeaturesFunction extends KeyedCoProcessFunction<String, E
         return p == null ? ItemProfile.empty() : p;
     }
 
-    private void publish(String item, ItemProfile p, long asOf, long ingestMs, Collector<StoreWrite> out) {
-        String[][] f = p.fields(asOf, halfLifeMs);
-        StoreWrite w = StoreWrite.features(StoreWrite.Kind.ITEM_FEATURES, item, p.version, asOf,
-                redisTtlMs, f[0], f[1]);
+    private void publish(String item, ItemProfile p, long ingestMs, Collector<StoreWrite> out) {
+        StoreWrite w = write(item, p, halfLifeMs, redisTtlMs);
         w.ingestMs = ingestMs;
         out.collect(w);
     }

@@ -27,6 +27,11 @@ public class ItemProfile {
     public Double price;
     public Boolean inStock;
     public long version;
+    /**
+     * Event time the features were last published as of (the latest event, or a later catalog upsert's time), so
+     * that a republication from state writes the same hash. 0 in state written before the field existed.
+     */
+    public long publishedAsOf;
 
     public ItemProfile() {}
 

@@ -27,11 +27,25 @@ public final class UserFeaturesFunction extends KeyedProcessFunction<String, Eve
         this.redisTtlMs = redisTtl.toMillis();
     }
 
-    @Override
-    public void open(OpenContext ctx) {
+    /** The profile state, as the job and the republish tool ({@code RepublishJob}) register it. */
+    public static ValueStateDescriptor<UserProfile> profileDescriptor(Duration stateTtl) {
         ValueStateDescriptor<UserProfile> d = new ValueStateDescriptor<>("user-profile", UserProfile.class);
         d.enableTimeToLive(StateTtl.of(stateTtl));
-        profile = getRuntimeContext().getState(d);
+        return d;
+    }
+
+    /**
+     * The user's feature hash as published for profile {@code p}: a function of the state alone, so the
+     * republish tool writes exactly what the job wrote at this version.
+     */
+    public static StoreWrite write(String user, UserProfile p, long redisTtlMs) {
+        String[][] f = p.fields();
+        return StoreWrite.features(StoreWrite.Kind.USER_FEATURES, user, p.version, p.lastActive, redisTtlMs, f[0], f[1]);
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        profile = getRuntimeContext().getState(profileDescriptor(stateTtl));
     }
 
     @Override
@@ -42,9 +56,7 @@ public final class UserFeaturesFunction extends KeyedProcessFunction<String, Eve
         }
         p.apply(e);
         profile.update(p);
-        String[][] f = p.fields();
-        StoreWrite w = StoreWrite.features(StoreWrite.Kind.USER_FEATURES, e.user, p.version, p.lastActive,
-                redisTtlMs, f[0], f[1]);
+        StoreWrite w = write(e.user, p, redisTtlMs);
         w.ingestMs = e.ingestMs;
         out.collect(w);
     }

@@ -30,6 +30,7 @@ import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -136,11 +137,29 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
         models.replica().enqueue(d);
     }
 
+    /** The per-user ranking state, as the job and the republish tool ({@code RepublishJob}) register it. */
+    public static ValueStateDescriptor<UserRanking> rankingDescriptor(Duration stateTtl) {
+        ValueStateDescriptor<UserRanking> r = new ValueStateDescriptor<>("user-ranking", UserRanking.class);
+        r.enableTimeToLive(StateTtl.of(stateTtl));
+        return r;
+    }
+
+    /**
+     * The user's list as last published ({@link UserRanking#version()}), from the state alone, so the republish
+     * tool writes exactly what the job wrote; null when the state holds no published list (state written before
+     * the list was kept).
+     */
+    public static StoreWrite listWrite(String user, UserRanking u, long redisTtlMs) {
+        if (u.listItems == null || u.listScores == null) {
+            return null;
+        }
+        return StoreWrite.list(StoreWrite.Kind.RECOMMENDATIONS, user, u.version(), u.lastTs, redisTtlMs,
+                u.listItems, u.listScores, u.listReasons);
+    }
+
     @Override
     public void open(OpenContext ctx) {
-        ValueStateDescriptor<UserRanking> r = new ValueStateDescriptor<>("user-ranking", UserRanking.class);
-        r.enableTimeToLive(StateTtl.of(config.stateTtl));
-        ranking = getRuntimeContext().getState(r);
+        ranking = getRuntimeContext().getState(rankingDescriptor(config.stateTtl));
         MapStateDescriptor<Long, Touch> p = new MapStateDescriptor<>("pending-touches", Long.class, Touch.class);
         p.enableTimeToLive(StateTtl.of(config.stateTtl));
         pending = getRuntimeContext().getMapState(p);
@@ -248,8 +267,10 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
                 config.models.learnsRanker() ? (c, p) -> ranker.score(c) : CandidateRanker.Adjustment.NONE,
                 items::category, config.maxPerCategory, config.k);
         u.published = list.items().length;
-        StoreWrite w = StoreWrite.list(StoreWrite.Kind.RECOMMENDATIONS, user, u.version(), u.lastTs,
-                config.redisTtl.toMillis(), list.items(), list.scores(), list.reasons());
+        u.listItems = list.items();
+        u.listScores = list.scores();
+        u.listReasons = list.reasons();
+        StoreWrite w = listWrite(user, u, config.redisTtl.toMillis());
         w.ingestMs = ingestMs;
         out.collect(w);
         return list;

@@ -8,7 +8,8 @@ import io.shoprank.job.features.RecentItems;
 /**
  * What the ranking stage keeps per user (Flink POJO), all bounded: the latest {@code seedItems} items with
  * their neighbours, the last {@code maxSeen} distinct items seen and bought (exclusion), category affinity
- * (20 categories) and the list currently served (for test-then-train quality).
+ * (20 categories), the list currently served (for test-then-train quality) and the list last published (for
+ * a republication).
  */
 public class UserRanking {
     public static final double CATEGORY_HALF_LIFE_MS = 24 * 3_600_000.0;
@@ -29,6 +30,14 @@ public class UserRanking {
     public int pending;
     /** Rebuilds of the list since the latest event (see RecommendFunction#onTimer). */
     public int refreshes;
+    /**
+     * The list last published (what Redis holds at {@link #version()}: after a rebuild it is fuller than
+     * {@link #served}): items, scores and reasons, kept so that a republication from state (RepublishJob) writes
+     * exactly it. Null in state written before these fields existed.
+     */
+    public String[] listItems;
+    public double[] listScores;
+    public String[] listReasons;
 
     public UserRanking() {}
 

@@ -11,6 +11,7 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The one global stage (parallelism 1, keyed by a constant so it has timers): ranks items by decayed
@@ -47,22 +48,50 @@ public final class TrendingFunction extends KeyedProcessFunction<Byte, ItemScore
         this.halfLifeMs = halfLife.toMillis();
     }
 
+    /** Names of the operator list states: the board's entries, and the list version counter. */
+    public static final String BOARD_STATE = "trending-board";
+    public static final String VERSION_STATE = "trending-version";
+
     @Override
     public void initializeState(FunctionInitializationContext ctx) throws Exception {
         board = new TrendingBoard(size, categorySize);
         boardState = ctx.getOperatorStateStore().getListState(
-                new ListStateDescriptor<>("trending-board", TrendingBoard.Entry.class));
+                new ListStateDescriptor<>(BOARD_STATE, TrendingBoard.Entry.class));
         versionState = ctx.getOperatorStateStore().getListState(
-                new ListStateDescriptor<>("trending-version", Long.class));
+                new ListStateDescriptor<>(VERSION_STATE, Long.class));
         if (ctx.isRestored()) {
             board.restore(boardState.get());
-            for (TrendingBoard.Entry e : board.entries()) {
-                maxTs = Math.max(maxTs, e.ts);
-            }
-            for (Long v : versionState.get()) {
-                version = Math.max(version, v);
-            }
+            maxTs = latestTs(board);
+            version = latestVersion(versionState.get());
         }
+    }
+
+    private static long latestTs(TrendingBoard board) {
+        long ts = 0;
+        for (TrendingBoard.Entry e : board.entries()) {
+            ts = Math.max(ts, e.ts);
+        }
+        return ts;
+    }
+
+    private static long latestVersion(Iterable<Long> versions) {
+        long v = 0;
+        for (Long x : versions) {
+            v = Math.max(v, x);
+        }
+        return v;
+    }
+
+    /**
+     * The lists a republication from checkpointed state writes (RepublishJob): every list of the restored board,
+     * scored at its latest event time, as this stage publishes them right after a restore, but at the
+     * checkpointed version rather than the next one, so that the stage's next publication supersedes them.
+     */
+    public static List<TrendingList> restoredLists(Iterable<TrendingBoard.Entry> entries, Iterable<Long> versions,
+                                                   int size, int categorySize, Duration halfLife) {
+        TrendingBoard board = new TrendingBoard(size, categorySize);
+        board.restore(entries);
+        return board.drain(latestTs(board), halfLife.toMillis(), latestVersion(versions));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.shoprank.job.trending;
 
+import io.shoprank.store.StoreWrite;
+
 /** A ranked trending list: global when {@link #category} is empty, else for that category. */
 public class TrendingList {
     public static final String GLOBAL = "";
@@ -22,5 +24,11 @@ public class TrendingList {
 
     public boolean isGlobal() {
         return GLOBAL.equals(category);
+    }
+
+    /** The Redis write of this list (global or category trending), shared by the job and RepublishJob. */
+    public StoreWrite toStoreWrite(long redisTtlMs) {
+        return StoreWrite.list(isGlobal() ? StoreWrite.Kind.TRENDING : StoreWrite.Kind.CATEGORY_TRENDING,
+                category, version, asOfTs, redisTtlMs, items, scores, null);
     }
 }
