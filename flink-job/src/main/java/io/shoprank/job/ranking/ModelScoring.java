@@ -23,7 +23,7 @@ import java.util.Set;
  */
 final class ModelScoring {
     /** Items in the embedding candidate source: the most recently updated ones. */
-    static final int POOL_SIZE = 2000;
+    static final int POOL_SIZE = 500;
     /** The user's latest items that make the user's embedding vector (as in training: the pair window). */
     static final int CONTEXT_ITEMS = 5;
 

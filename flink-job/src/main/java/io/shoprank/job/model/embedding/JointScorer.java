@@ -3,8 +3,7 @@ package io.shoprank.job.model.embedding;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.FloatBuffer;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.LinkedHashMap;
 import java.util.Set;
 
 /**
@@ -26,14 +25,13 @@ public final class JointScorer {
     private final int width;
     private final int poolCapacity;
     private final String[] ids;
-    private final long[] touched;
-    private final Map<String, Integer> slotOf = new HashMap<>();
+    /** Pool slots by item, least recently updated first (re-inserted on every update). */
+    private final LinkedHashMap<String, Integer> slotOf = new LinkedHashMap<>();
     private final INDArray v;
     private final FloatBuffer vView;
     private INDArray m;
     private FloatBuffer mView;
     private int candidateCapacity;
-    private long clock;
     private int poolSize;
     private FloatBuffer scores;
     private int scoredCandidates;
@@ -44,7 +42,6 @@ public final class JointScorer {
         this.width = features + dim + 1;
         this.poolCapacity = poolCapacity;
         this.ids = new String[poolCapacity];
-        this.touched = new long[poolCapacity];
         this.v = Nd4jArrays.matrix(width, 2);
         this.vView = Nd4jArrays.view(v);
         for (int i = 0; i < features; i++) vView.put(2 * i, 1f);
@@ -66,23 +63,18 @@ public final class JointScorer {
 
     /** The item's vector changed: (re)write its pool row, taking the least recently updated slot when new. */
     public void touch(EmbeddingRow row) {
-        Integer slot = slotOf.get(row.item);
+        Integer slot = slotOf.remove(row.item);
         if (slot == null) {
-            slot = poolSize < poolCapacity ? poolSize++ : oldest();
-            if (ids[slot] != null) slotOf.remove(ids[slot]);
+            if (poolSize < poolCapacity) {
+                slot = poolSize++;
+            } else {
+                String oldest = slotOf.keySet().iterator().next();
+                slot = slotOf.remove(oldest);
+            }
             ids[slot] = row.item;
-            slotOf.put(row.item, slot);
         }
+        slotOf.put(row.item, slot);
         writeRow(slot, null, row.q, row.b);
-        touched[slot] = ++clock;
-    }
-
-    private int oldest() {
-        int best = 0;
-        for (int i = 1; i < poolSize; i++) {
-            if (touched[i] < touched[best]) best = i;
-        }
-        return best;
     }
 
     private void writeRow(int row, float[] weights, float[] q, float b) {
@@ -129,11 +121,13 @@ public final class JointScorer {
     public String[] nearest(int n, Set<String> excluded) {
         if (poolSize == 0 || n == 0 || scores == null) return new String[0];
         // a bounded insertion list: n is small, the pool is not, so no full sort
+        float[] all = new float[2 * poolSize];
+        scores.get(0, all); // one bulk copy out of the native buffer
         int[] best = new int[n];
         float[] bestScore = new float[n];
         int found = 0;
         for (int i = 0; i < poolSize; i++) {
-            float s = scores.get(2 * i + 1);
+            float s = all[2 * i + 1];
             if (found == n && s <= bestScore[n - 1]) continue;
             if (excluded.contains(ids[i])) continue;
             int at = Math.min(found, n - 1);
