@@ -46,12 +46,18 @@ import java.util.Set;
  * deterministic; at parallelism p each board sees the items touched by 1/p of the users, with their global
  * scores. (Global trending for Redis comes from the trending stage.)
  *
+ * <p>Ranking: candidates from every source ({@link CandidateRanker#pool}), scored by the online models'
+ * replica ({@link ModelScoring}, versions from {@link ModelGatedOperator}) and ordered by the
+ * {@link LearnedRanker} on top of the fixed source order ({@link SourceCalibration}), per {@code --models}.
+ *
  * <p>Keyed state: a {@link UserRanking} (bounded, see the class) and a reorder buffer of touches that arrived
  * before an earlier one of the same user (at most {@link #MAX_PENDING}); TTL {@code stateTtl}. Operator
  * state: the board (global top {@code trendingSize}, {@code 2k} per category), union-redistributed on
- * rescale and merged. Side output {@link #OUTCOMES}: one {@link PrequentialOutcome} per target.
+ * rescale and merged; the calibration and ranker ({@link CalibrationState}) and the model replica
+ * ({@link ReplicaState}), union state. Side output {@link #OUTCOMES}: one {@link PrequentialOutcome} per target.
  * Metrics: {@code quality.targets}, {@code quality.hits}, rolling {@code quality.hr20}, {@code quality.mrr20},
- * {@code quality.ndcg20} over the latest 10,000 targets, {@code ranking.reordered}, {@code ranking.gaps}.
+ * {@code quality.ndcg20} over the latest 10,000 targets, {@code ranking.reordered}, {@code ranking.gaps},
+ * {@code model.servedVersion}, {@code model.queuedVersions}.
  */
 public final class RecommendFunction extends KeyedProcessFunction<String, Touch, StoreWrite>
         implements CheckpointedFunction {
@@ -65,7 +71,7 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
     static final long REFRESH_DELAY_MS = 500;
     static final int MAX_REFRESHES = 20;
     static final int QUALITY_WINDOW = 10_000;
-    /** One target in this many updates the source calibration. */
+    /** One target in this many rebuilds its pool and trains the ranker (and, at the calibrated level, the calibration). */
     static final int CALIBRATION_SAMPLE = 4;
     /** Co-visitation candidates per list before ranking. */
     static final int COVISIT_CANDIDATES = 50;
