@@ -60,8 +60,13 @@ public final class ShoprankJob {
         env.execute("shoprank");
     }
 
-    /** Streams a caller may consume besides what the job writes (the evaluator collects the outcomes). */
-    public record Outputs(DataStream<PrequentialOutcome> outcomes) {}
+    /**
+     * Streams a caller may consume besides what the job writes (the evaluator collects the outcomes; the
+     * savepoint compatibility test watches the model versions).
+     *
+     * @param modelVersions the versions the model updater publishes; null when {@code --models} runs no model
+     */
+    public record Outputs(DataStream<PrequentialOutcome> outcomes, DataStream<ModelDelta> modelVersions) {}
 
     /** Adds the whole dataflow, with the sources the configuration names, to {@code env}. */
     public static Outputs build(StreamExecutionEnvironment env, JobConfig config) {
@@ -127,10 +132,11 @@ public final class ShoprankJob {
         KeyedStream<Touch, String> touchesByUser = touches.keyBy(t -> t.event.user);
         RecommendFunction recommend = new RecommendFunction(config);
         SingleOutputStreamOperator<StoreWrite> recommendations;
+        DataStream<ModelDelta> modelVersions = null;
         if (!config.models.any()) {
             recommendations = touchesByUser.process(recommend).name("recommend").uid("recommend");
         } else {
-            DataStream<ModelDelta> modelVersions = touches.getSideOutput(CoVisitationFunction.EXAMPLES)
+            modelVersions = touches.getSideOutput(CoVisitationFunction.EXAMPLES)
                     .keyBy(e -> (byte) 0)
                     .process(new ModelUpdater(config))
                     .name("model updater").uid("model-updater")
@@ -145,6 +151,6 @@ public final class ShoprankJob {
         userFeatures.union(itemFeatures, trendingWrites, similar, recommendations)
                 .sinkTo(new RedisSink(config.redisUrl, config.namespace, config.redisBatch, config.redisLinger))
                 .name("redis").uid("redis-sink");
-        return new Outputs(recommendations.getSideOutput(RecommendFunction.OUTCOMES));
+        return new Outputs(recommendations.getSideOutput(RecommendFunction.OUTCOMES), modelVersions);
     }
 }

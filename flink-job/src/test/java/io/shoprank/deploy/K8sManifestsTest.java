@@ -70,8 +70,8 @@ class K8sManifestsTest {
 
     /** Operator uids that carry state a savepoint upgrade must find again (docs/ARCHITECTURE.md). */
     private static final List<String> KAFKA_MODE_UIDS = List.of("source-events", "source-items", "route",
-            "user-features", "item-features", "trending", "user-sequence", "co-visitation", "recommend",
-            "redis-sink", "dead-letter-kafka");
+            "user-features", "item-features", "trending", "user-sequence", "co-visitation", "model-updater",
+            "recommend", "redis-sink", "dead-letter-kafka");
 
     /** Prefixes of keys that are not options of Flink's core classes on this classpath. */
     private static final List<String> NON_CORE_PREFIXES = List.of(
