@@ -79,7 +79,7 @@ class CandidateRankerTest {
 
     @Test
     void excludedItemsNeverAppear() {
-        trending.put(TrendingList.GLOBAL, list("", "b", "d"));
+        trending.put(TrendingList.GLOBAL, Pools.list("", "b", "d"));
 
         RankedList r = rank(SEEDS, Set.of("b", "d"), new String[0], 10);
 
@@ -97,8 +97,8 @@ class CandidateRankerTest {
 
     @Test
     void fillsFromTheUsersCategoriesThenFromGlobalTrending() {
-        trending.put("cat1", list("cat1", "p", "q", "r"));
-        trending.put(TrendingList.GLOBAL, list("", "s", "t", "u"));
+        trending.put("cat1", Pools.list("cat1", "p", "q", "r"));
+        trending.put(TrendingList.GLOBAL, Pools.list("", "s", "t", "u"));
 
         RankedList r = rank(new Seed[0], Set.of(), new String[] {"cat1"}, 5);
 
@@ -113,8 +113,8 @@ class CandidateRankerTest {
 
     @Test
     void aCandidateOfSeveralSourcesIsTakenOnceAndRisesAboveEachAlone() {
-        trending.put("cat1", list("cat1", "c", "d", "e"));
-        trending.put(TrendingList.GLOBAL, list("", "f", "d", "g"));
+        trending.put("cat1", Pools.list("cat1", "c", "d", "e"));
+        trending.put(TrendingList.GLOBAL, Pools.list("", "f", "d", "g"));
 
         RankedList r = rank(SEEDS, Set.of(), new String[] {"cat1"}, 6);
 
@@ -131,8 +131,8 @@ class CandidateRankerTest {
 
     @Test
     void scoresAreTheNoisyOrOfEachSourcesPrior() {
-        trending.put("cat1", list("cat1", "c", "d", "e"));
-        trending.put(TrendingList.GLOBAL, list("", "f", "d", "g"));
+        trending.put("cat1", Pools.list("cat1", "c", "d", "e"));
+        trending.put(TrendingList.GLOBAL, Pools.list("", "f", "d", "g"));
 
         RankedList r = rank(SEEDS, Set.of(), new String[] {"cat1"}, 7);
 
@@ -155,8 +155,8 @@ class CandidateRankerTest {
 
     @Test
     void categoriesAreTriedInTheOrderGiven() {
-        trending.put("cat1", list("cat1", "p"));
-        trending.put("cat2", list("cat2", "q"));
+        trending.put("cat1", Pools.list("cat1", "p"));
+        trending.put("cat2", Pools.list("cat2", "q"));
 
         RankedList r = rank(new Seed[0], Set.of(), new String[] {"cat2", "cat1"}, 2);
 
@@ -168,7 +168,7 @@ class CandidateRankerTest {
 
     @Test
     void newUserGetsGlobalTrending() {
-        trending.put(TrendingList.GLOBAL, list("", "f", "d", "g"));
+        trending.put(TrendingList.GLOBAL, Pools.list("", "f", "d", "g"));
 
         RankedList r = rank(new Seed[0], Set.of(), new String[0], 2);
 
@@ -210,8 +210,8 @@ class CandidateRankerTest {
 
     @Test
     void theCategoryOfACategoryFillCountsForTheDiversityRule() {
-        trending.put("cat1", list("cat1", "p0", "p1", "p2", "p3"));
-        trending.put(TrendingList.GLOBAL, list("", "g0", "g1", "g2"));
+        trending.put("cat1", Pools.list("cat1", "p0", "p1", "p2", "p3"));
+        trending.put(TrendingList.GLOBAL, Pools.list("", "g0", "g1", "g2"));
 
         CandidatePool pool = CandidateRanker.pool(new Seed[0], Set.of(), new String[] {"cat1"}, trending::get,
                 new String[0], 50, 4);
@@ -267,9 +267,9 @@ class CandidateRankerTest {
             // an item trends in its own category only: c0 holds i0..i19, c1 i20..i39, c2 i40..i59
             String[] cats = {"c0", "c1", "c2"};
             for (int c = 0; c < cats.length; c++) {
-                if (rnd.nextBoolean()) trending.put(cats[c], list(cats[c], ids(rnd, 20 * c, 20, 1 + rnd.nextInt(20))));
+                if (rnd.nextBoolean()) trending.put(cats[c], Pools.list(cats[c], Pools.ids(rnd, 20 * c, 20, 1 + rnd.nextInt(20))));
             }
-            trending.put(TrendingList.GLOBAL, list("", ids(rnd, 0, 60, 40)));
+            trending.put(TrendingList.GLOBAL, Pools.list("", Pools.ids(rnd, 0, 60, 40)));
             CandidatePool pool = CandidateRanker.pool(seeds, Set.of(), cats, trending::get, new String[0], 50, 60);
             int all = pool.candidates().size();
 
@@ -311,9 +311,9 @@ class CandidateRankerTest {
             }
             String[] cats = {"c0", "c1"};
             for (String c : cats) {
-                if (rnd.nextBoolean()) trending.put(c, list(c, randomIds(rnd, 8)));
+                if (rnd.nextBoolean()) trending.put(c, Pools.list(c, randomIds(rnd, 8)));
             }
-            trending.put(TrendingList.GLOBAL, list("", randomIds(rnd, 20)));
+            trending.put(TrendingList.GLOBAL, Pools.list("", randomIds(rnd, 20)));
             Set<String> excluded = new HashSet<>();
             for (int i = 0; i < rnd.nextInt(10); i++) excluded.add("i" + rnd.nextInt(30));
             int k = 1 + rnd.nextInt(12);
@@ -344,19 +344,7 @@ class CandidateRankerTest {
         return CandidateRanker.rank(pool, new SourceCalibration(false), CandidateRanker.Adjustment.NONE, i -> null, k, k);
     }
 
-    /** A trending list whose i-th of n items scores n - i. */
-    private static TrendingList list(String category, String... items) {
-        double[] scores = new double[items.length];
-        for (int i = 0; i < items.length; i++) scores[i] = items.length - i;
-        return new TrendingList(category, items, scores, 1, 0);
-    }
 
-    /** {@code n} distinct ids among i{from}..i{from + range - 1}, in random order. */
-    private static String[] ids(Random rnd, int from, int range, int n) {
-        Set<String> ids = new LinkedHashSet<>();
-        while (ids.size() < n) ids.add("i" + (from + rnd.nextInt(range)));
-        return ids.toArray(new String[0]);
-    }
 
     private static String[] randomIds(Random rnd, int n) {
         Set<String> ids = new LinkedHashSet<>();

@@ -302,10 +302,10 @@ class LearnedRankerTest {
         Map<String, TrendingList> trending = new HashMap<>();
         String[] cats = {"c0", "c1"};
         for (int c = 0; c < cats.length; c++) {
-            trending.put(cats[c], list(cats[c], ids(rnd, 20 * c, 20, 10)));
+            trending.put(cats[c], Pools.list(cats[c], Pools.ids(rnd, 20 * c, 20, 10)));
         }
-        trending.put(TrendingList.GLOBAL, list("", ids(rnd, 0, 80, 10)));
-        String[] embedding = rnd.nextBoolean() ? new String[0] : ids(rnd, 0, 80, 5);
+        trending.put(TrendingList.GLOBAL, Pools.list("", Pools.ids(rnd, 0, 80, 10)));
+        String[] embedding = rnd.nextBoolean() ? new String[0] : Pools.ids(rnd, 0, 80, 5);
         CandidatePool pool = CandidateRanker.pool(seeds, Set.of(), cats, trending::get, embedding, 50, 10);
         for (CandidatePool.Candidate c : pool.candidates()) {
             if (rnd.nextBoolean()) c.modelScores(rnd.nextDouble(), rnd.nextBoolean() ? -1 : rnd.nextDouble());
@@ -313,17 +313,7 @@ class LearnedRankerTest {
         return pool;
     }
 
-    private static TrendingList list(String category, String... items) {
-        double[] scores = new double[items.length];
-        for (int i = 0; i < items.length; i++) scores[i] = items.length - i;
-        return new TrendingList(category, items, scores, 1, 0);
-    }
 
-    private static String[] ids(Random rnd, int from, int range, int n) {
-        Set<String> ids = new LinkedHashSet<>();
-        while (ids.size() < n) ids.add("i" + (from + rnd.nextInt(range)));
-        return ids.toArray(new String[0]);
-    }
 
     private static int nonZero(float[] v) {
         int n = 0;

@@ -1,5 +1,11 @@
 package io.shoprank.job.ranking;
 
+import io.shoprank.job.trending.TrendingList;
+
+import java.util.LinkedHashSet;
+import java.util.Random;
+import java.util.Set;
+
 /**
  * Test helper: builds a {@link CandidatePool} by hand, ranks counting from 0 in offer order per source (as
  * {@link CandidateRanker#pool} gives them), and computes expected values from the priors through the package
@@ -96,5 +102,19 @@ final class Pools {
         double miss = 1;
         for (double x : p) miss *= 1 - x;
         return 1 - miss;
+    }
+
+    /** A trending list whose i-th of n items scores n - i. */
+    static TrendingList list(String category, String... items) {
+        double[] scores = new double[items.length];
+        for (int i = 0; i < items.length; i++) scores[i] = items.length - i;
+        return new TrendingList(category, items, scores, 1, 0);
+    }
+
+    /** {@code n} distinct ids among i{from}..i{from + range - 1}, in random order. */
+    static String[] ids(Random rnd, int from, int range, int n) {
+        Set<String> ids = new LinkedHashSet<>();
+        while (ids.size() < n) ids.add("i" + (from + rnd.nextInt(range)));
+        return ids.toArray(new String[0]);
     }
 }

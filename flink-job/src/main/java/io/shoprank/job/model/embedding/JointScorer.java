@@ -34,7 +34,6 @@ public final class JointScorer {
     private int candidateCapacity;
     private int poolSize;
     private FloatBuffer scores;
-    private int scoredCandidates;
 
     public JointScorer(int features, int dim, int poolCapacity) {
         this.features = features;
@@ -100,7 +99,6 @@ public final class JointScorer {
         }
         for (int i = 0; i < dim; i++) vView.put(2 * (features + i) + 1, u[i]);
         scores = Nd4jArrays.view(m.mmul(v));
-        scoredCandidates = k;
     }
 
     public double conversionLogit(int candidate) {
@@ -143,9 +141,5 @@ public final class JointScorer {
         String[] out = new String[found];
         for (int i = 0; i < found; i++) out[i] = ids[best[i]];
         return out;
-    }
-
-    int scoredCandidates() {
-        return scoredCandidates;
     }
 }
