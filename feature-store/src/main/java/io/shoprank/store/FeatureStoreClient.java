@@ -1,8 +1,11 @@
 package io.shoprank.store;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.AbstractTransaction;
 import redis.clients.jedis.ConnectionPoolConfig;
@@ -39,7 +42,9 @@ public final class FeatureStoreClient implements AutoCloseable {
 
     /**
      * The user's top {@code k} items, or global trending when the user has no list. A null or empty
-     * {@code user} (anonymous visitor) gets trending. One round trip.
+     * {@code user} (anonymous visitor) gets trending. When the user's list is older than the trending lists
+     * by {@link FillRefresh#DEFAULT_STALE_AFTER_MS} (the user has been away), its trending entries are
+     * refreshed from the current trending lists ({@link FillRefresh}). One round trip; two for a stale list.
      */
     public List<String> recommendations(String user, int k) {
         checkK(k);
@@ -47,18 +52,34 @@ public final class FeatureStoreClient implements AutoCloseable {
             return trending(k);
         }
         Response<List<String>> personal;
+        Response<List<String>> meta;
         Response<List<String>> fallback;
+        Response<String> trendingTs;
         try (AbstractPipeline pipeline = redis.pipelined()) {
-            personal = pipeline.lrange(keys.recList(user), 0, k - 1);
+            personal = pipeline.lrange(keys.recList(user), 0, -1); // the whole list: a refresh needs all of it
+            meta = pipeline.hmget(keys.recMeta(user), REFRESH_FIELDS);
             fallback = pipeline.lrange(keys.trendingList(), 0, k - 1);
+            trendingTs = pipeline.hget(keys.trendingMeta(), "ts");
             pipeline.sync();
         }
-        return personal.get().isEmpty() ? fallback.get() : personal.get();
+        List<String> items = personal.get();
+        if (items.isEmpty()) {
+            return fallback.get();
+        }
+        List<String> m = meta.get();
+        if (isStale(m.get(0), trendingTs.get())) {
+            List<String> reasons = parseReasons(user, m.get(1), items.size());
+            items = FillRefresh.refresh(items, reasons, parseExclude(user, m.get(2)), currentTrending(reasons),
+                    FillRefresh.Order.parse(m.get(3))).items();
+        }
+        return items.subList(0, Math.min(k, items.size()));
     }
 
     /**
      * Like {@link #recommendations} but with scores, reasons, version and as-of time; {@code personalised}
-     * tells whether it fell back to trending. One round trip.
+     * tells whether it fell back to trending. A refreshed entry keeps its slot's score and reason (so scores of a
+     * list refreshed in {@link FillRefresh.Order#FILL_FIRST} order need not decrease); version and as-of time
+     * stay the stored list's. One round trip; two for a stale list.
      *
      * @throws IllegalStateException if a list's meta hash is missing or malformed (corrupt data)
      */
@@ -67,24 +88,96 @@ public final class FeatureStoreClient implements AutoCloseable {
         boolean anonymous = isAnonymous(user);
         Response<List<String>> personal = null;
         Response<List<String>> personalMeta = null;
+        Response<List<String>> refreshMeta = null;
         Response<List<String>> fallback;
         Response<List<String>> fallbackMeta;
         // A transaction, not a plain pipeline: each list must be read together with its own meta, or a
         // rewrite landing in between would pair old items with new scores.
         try (AbstractTransaction tx = redis.multi()) {
             if (!anonymous) {
-                personal = tx.lrange(keys.recList(user), 0, k - 1);
+                personal = tx.lrange(keys.recList(user), 0, -1);
                 personalMeta = tx.hmget(keys.recMeta(user), ListMeta.FIELDS);
+                refreshMeta = tx.hmget(keys.recMeta(user), "exclude", "stale_order");
             }
             fallback = tx.lrange(keys.trendingList(), 0, k - 1);
             fallbackMeta = tx.hmget(keys.trendingMeta(), ListMeta.FIELDS);
             tx.exec();
         }
-        if (!anonymous && !personal.get().isEmpty()) {
-            return ListMeta.parse(keys.recMeta(user), personal.get(), personalMeta.get(), true);
+        if (anonymous || personal.get().isEmpty()) {
+            return ListMeta.parse(keys.trendingMeta(), fallback.get(), fallbackMeta.get(), false);
         }
-        return ListMeta.parse(keys.trendingMeta(), fallback.get(), fallbackMeta.get(), false);
+        Recommendations stored = ListMeta.parse(keys.recMeta(user), personal.get(), personalMeta.get(), true);
+        List<String> items = stored.items();
+        List<Double> scores = stored.scores();
+        List<String> reasons = stored.reasons();
+        if (isStale(personalMeta.get().get(1), fallbackMeta.get().get(1))) {
+            FillRefresh.Refreshed refreshed = FillRefresh.refresh(items, reasons,
+                    parseExclude(user, refreshMeta.get().get(0)), currentTrending(reasons),
+                    FillRefresh.Order.parse(refreshMeta.get().get(1)));
+            items = refreshed.items();
+            scores = refreshed.aligned(scores);
+            reasons = refreshed.aligned(reasons);
+        }
+        int n = Math.min(k, items.size());
+        return new Recommendations(items.subList(0, n), scores.subList(0, n), reasons.subList(0, n), true,
+                stored.version(), stored.asOfTs());
     }
+
+    /** The recommendation meta fields a fill refresh needs. */
+    private static final String[] REFRESH_FIELDS = {"ts", "reasons", "exclude", "stale_order"};
+
+    private static boolean isStale(String listTs, String trendingTs) {
+        if (listTs == null || trendingTs == null) return false;
+        try {
+            return FillRefresh.isStale(Long.parseLong(listTs), Long.parseLong(trendingTs),
+                    FillRefresh.DEFAULT_STALE_AFTER_MS);
+        } catch (NumberFormatException e) {
+            return false; // a malformed time only costs the refresh
+        }
+    }
+
+    /** The current trending lists a refresh of a list with these reasons needs: one more round trip. */
+    private Function<String, List<String>> currentTrending(List<String> reasons) {
+        Map<String, Response<List<String>>> lists = new LinkedHashMap<>();
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            for (String source : FillRefresh.sources(reasons)) {
+                lists.put(source, pipeline.lrange(source.isEmpty() ? keys.trendingList()
+                        : keys.categoryTrendingList(source), 0, -1));
+            }
+            pipeline.sync();
+        }
+        return source -> {
+            Response<List<String>> r = lists.get(source);
+            return r == null ? List.of() : r.get();
+        };
+    }
+
+    private List<String> parseReasons(String user, String json, int n) {
+        if (json == null) {
+            throw new IllegalStateException("Meta hash " + keys.recMeta(user) + " is missing or incomplete");
+        }
+        try {
+            List<String> reasons = MetaJson.parseReasons(json);
+            if (reasons.size() < n) {
+                throw new IllegalStateException("Meta hash " + keys.recMeta(user) + " has fewer reasons than "
+                        + n + " list items");
+            }
+            return reasons.subList(0, n);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Malformed meta hash " + keys.recMeta(user), e);
+        }
+    }
+
+    /** No field (a list written before exclusions were stored) excludes nothing beyond the list itself. */
+    private List<String> parseExclude(String user, String json) {
+        if (json == null) return List.of();
+        try {
+            return MetaJson.parseIds(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Malformed exclude field in " + keys.recMeta(user), e);
+        }
+    }
+
 
     /** Items similar to {@code item}, best first; empty when unknown (see README for the fallback). */
     public List<String> similarItems(String item, int k) {

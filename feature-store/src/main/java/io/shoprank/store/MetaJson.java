@@ -38,6 +38,15 @@ final class MetaJson {
         return write(aligned);
     }
 
+    /** Item ids as a JSON array (the exclusions of a user's list). */
+    static String ids(String[] ids) {
+        return write(ids);
+    }
+
+    static List<String> parseIds(String json) throws JsonProcessingException {
+        return Arrays.asList(JSON.readValue(json, String[].class));
+    }
+
     static double[] parseScores(String json) throws JsonProcessingException {
         return JSON.readValue(json, double[].class);
     }

@@ -49,6 +49,13 @@ public class StoreWrite {
     public double[] scores;
     /** Aligned with {@link #items}, may be null or contain nulls (stored as ""). */
     public String[] reasons;
+    /**
+     * A user's list only, may be null: the user's latest excluded (seen or bought) items, at most
+     * {@link FillRefresh#MAX_EXCLUDED}, which a read-time refresh of the list's trending entries skips.
+     */
+    public String[] exclude;
+    /** A user's list only, may be null: how a read-time refresh orders the list ({@link FillRefresh.Order#field}). */
+    public String staleOrder;
 
     public StoreWrite() {
     }
@@ -70,6 +77,20 @@ public class StoreWrite {
         w.items = items;
         w.scores = scores;
         w.reasons = reasons;
+        w.validate();
+        return w;
+    }
+
+    /** A user's recommendation list with the exclusions a read-time fill refresh needs ({@link FillRefresh}); validated. */
+    public static StoreWrite recommendations(String user, long version, long asOfTs, long ttlMs, String[] items,
+                                             double[] scores, String[] reasons, String[] exclude,
+                                             FillRefresh.Order staleOrder) {
+        StoreWrite w = header(Kind.RECOMMENDATIONS, user, version, asOfTs, ttlMs);
+        w.items = items;
+        w.scores = scores;
+        w.reasons = reasons;
+        w.exclude = exclude;
+        w.staleOrder = staleOrder == null ? null : staleOrder.field;
         w.validate();
         return w;
     }
@@ -140,6 +161,15 @@ public class StoreWrite {
                 fail("score " + scores[i] + " at " + i + " is not finite");
             }
         }
+        require(staleOrder == null || kind == Kind.RECOMMENDATIONS, "only a user's list carries a stale order");
+        if (exclude != null) {
+            require(kind == Kind.RECOMMENDATIONS, "only a user's list carries exclusions");
+            for (int i = 0; i < exclude.length; i++) {
+                if (exclude[i] == null) {
+                    fail("null excluded item at " + i);
+                }
+            }
+        }
     }
 
     private void require(boolean condition, String message) {
@@ -165,7 +195,8 @@ public class StoreWrite {
                 && ttlMs == that.ttlMs && kind == that.kind && Objects.equals(id, that.id)
                 && Arrays.equals(fieldNames, that.fieldNames) && Arrays.equals(fieldValues, that.fieldValues)
                 && Arrays.equals(items, that.items) && Arrays.equals(scores, that.scores)
-                && Arrays.equals(reasons, that.reasons);
+                && Arrays.equals(reasons, that.reasons) && Arrays.equals(exclude, that.exclude)
+                && Objects.equals(staleOrder, that.staleOrder);
     }
 
     @Override
@@ -175,7 +206,9 @@ public class StoreWrite {
         h = 31 * h + Arrays.hashCode(fieldValues);
         h = 31 * h + Arrays.hashCode(items);
         h = 31 * h + Arrays.hashCode(scores);
-        return 31 * h + Arrays.hashCode(reasons);
+        h = 31 * h + Arrays.hashCode(reasons);
+        h = 31 * h + Arrays.hashCode(exclude);
+        return 31 * h + Objects.hashCode(staleOrder);
     }
 
     @Override
@@ -191,6 +224,9 @@ public class StoreWrite {
             s.append(" items=").append(Arrays.toString(items))
                     .append(" scores=").append(Arrays.toString(scores))
                     .append(" reasons=").append(Arrays.toString(reasons));
+        }
+        if (exclude != null) {
+            s.append(" exclude=").append(Arrays.toString(exclude)).append(" staleOrder=").append(staleOrder);
         }
         return s.append('}').toString();
     }

@@ -2,7 +2,9 @@
 -- KEYS[1]  the list of item ids, KEYS[2] its meta hash (which holds the version)
 -- ARGV[1]  version, ARGV[2] as-of event time (ms), ARGV[3] TTL in ms (0 = none)
 -- ARGV[4]  scores as a JSON array, ARGV[5] reasons as a JSON array
--- ARGV[6..] item ids, best first
+-- ARGV[6]  a user's list: the user's latest excluded items as a JSON array; "" for other lists (no field)
+-- ARGV[7]  a user's list: how a read-time refresh orders it ("slots" or "fill_first"); "" for others
+-- ARGV[8..] item ids, best first
 -- Returns 1 when applied, 0 when skipped as stale.
 
 -- Versions are compared as decimal strings because Lua numbers are doubles and round longs
@@ -18,10 +20,12 @@ if stored and not newer(ARGV[1], stored) then return 0 end
 redis.call('DEL', KEYS[1], KEYS[2])
 -- unpack in slices: Lua's C stack takes only about 8000 values at once.
 -- No items leaves the list key absent; the meta hash still records the version.
-for i = 6, #ARGV, 1000 do
+for i = 8, #ARGV, 1000 do
   redis.call('RPUSH', KEYS[1], unpack(ARGV, i, math.min(i + 999, #ARGV)))
 end
 redis.call('HSET', KEYS[2], 'v', ARGV[1], 'ts', ARGV[2], 'scores', ARGV[4], 'reasons', ARGV[5])
+if ARGV[6] ~= '' then redis.call('HSET', KEYS[2], 'exclude', ARGV[6]) end
+if ARGV[7] ~= '' then redis.call('HSET', KEYS[2], 'stale_order', ARGV[7]) end
 if tonumber(ARGV[3]) > 0 then
   redis.call('PEXPIRE', KEYS[1], ARGV[3])
   redis.call('PEXPIRE', KEYS[2], ARGV[3])

@@ -81,6 +81,36 @@ class FeatureStoreClientTest {
     }
 
     @Test
+    void refreshesTheTrendingEntriesOfAStaleListFromTheCurrentTrendingLists() throws Exception {
+        long hour = FillRefresh.DEFAULT_STALE_AFTER_MS;
+        write(StoreWrite.list(Kind.TRENDING, "", 4, 10 * hour, 0, new String[] {"t1", "s2", "t2"},
+                new double[] {3, 2, 1}, null));
+        write(StoreWrite.list(Kind.CATEGORY_TRENDING, "shoes", 2, 10 * hour, 0, new String[] {"s1", "s2", "s3"},
+                new double[] {3, 2, 1}, null));
+        String[] reasons = {"viewed together with x", FillRefresh.reasonFor("shoes"), FillRefresh.reasonFor(null)};
+        write(StoreWrite.recommendations("u1", 9, 9 * hour, 0, new String[] {"a", "old1", "old2"},
+                new double[] {0.5, 0.2, 0.1}, reasons, new String[] {"s1"}, FillRefresh.Order.SLOTS));
+
+        assertEquals(List.of("a", "s2", "t1"), client.recommendations("u1", 10));
+        assertEquals(List.of("a", "s2"), client.recommendations("u1", 2));
+        assertEquals(new Recommendations(List.of("a", "s2", "t1"), List.of(0.5, 0.2, 0.1), List.of(reasons),
+                true, 9, 9 * hour), client.recommendationsWithMeta("u1", 10));
+
+        // the job chose to serve refreshed trending entries first
+        write(StoreWrite.recommendations("u1", 10, 9 * hour, 0, new String[] {"a", "old1", "old2"},
+                new double[] {0.5, 0.2, 0.1}, reasons, new String[] {"s1"}, FillRefresh.Order.FILL_FIRST));
+        assertEquals(List.of("s2", "t1", "a"), client.recommendations("u1", 10));
+        assertEquals(new Recommendations(List.of("s2", "t1"), List.of(0.2, 0.1), List.of(reasons[1], reasons[2]),
+                true, 10, 9 * hour), client.recommendationsWithMeta("u1", 2));
+
+        // the same list an hour less old is served as stored
+        write(StoreWrite.recommendations("u1", 11, 9 * hour + 1, 0, new String[] {"a", "old1", "old2"},
+                new double[] {0.5, 0.2, 0.1}, reasons, new String[] {"s1"}, FillRefresh.Order.FILL_FIRST));
+        assertEquals(List.of("a", "old1", "old2"), client.recommendations("u1", 10));
+        assertEquals(List.of("a", "old1", "old2"), client.recommendationsWithMeta("u1", 10).items());
+    }
+
+    @Test
     void metaFallsBackToTrending() {
         Recommendations r = client.recommendationsWithMeta("nobody", 2);
 

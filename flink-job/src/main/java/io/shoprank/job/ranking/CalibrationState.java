@@ -2,7 +2,7 @@ package io.shoprank.job.ranking;
 
 /**
  * The checkpointed form of a ranking subtask's learned ranking (Flink POJO): the source calibration's counts
- * and the learned ranker's FTRL state.
+ * the learned ranker's FTRL state, and the order of refreshed stale lists.
  */
 public class CalibrationState {
     public double[] offers;
@@ -10,11 +10,20 @@ public class CalibrationState {
     public long targets;
     public float[] rankerZ;
     public float[] rankerN;
+    /** The stale-list order's decayed gains ({@link StaleListOrder}); 0 in state written before it existed. */
+    public double staleSlotsGain;
+    public double staleFillFirstGain;
 
     public CalibrationState() {}
 
     static CalibrationState of(SourceCalibration c, LearnedRanker r) {
+        return of(c, r, new StaleListOrder());
+    }
+
+    static CalibrationState of(SourceCalibration c, LearnedRanker r, StaleListOrder order) {
         CalibrationState s = new CalibrationState();
+        s.staleSlotsGain = order.slotsGain();
+        s.staleFillFirstGain = order.fillFirstGain();
         s.offers = c.offers();
         s.hits = c.hits();
         s.targets = c.targets();

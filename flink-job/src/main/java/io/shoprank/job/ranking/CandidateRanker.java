@@ -1,6 +1,7 @@
 package io.shoprank.job.ranking;
 
 import io.shoprank.job.trending.TrendingList;
+import io.shoprank.store.FillRefresh;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -137,7 +138,6 @@ public final class CandidateRanker {
         }
         if (best == CandidateSource.COVISIT) return "viewed together with " + c.via;
         if (best == CandidateSource.EMBEDDING) return "similar to items you viewed";
-        if (best == CandidateSource.GLOBAL || c.category == null) return "popular now";
-        return "popular in " + c.category;
+        return FillRefresh.reasonFor(best == CandidateSource.GLOBAL ? null : c.category);
     }
 }

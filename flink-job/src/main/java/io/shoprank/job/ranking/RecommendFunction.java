@@ -11,6 +11,8 @@ import io.shoprank.job.model.ModelDelta;
 import io.shoprank.job.model.ModelReplica;
 import io.shoprank.job.model.embedding.ItemEmbeddings;
 import io.shoprank.job.trending.TrendingBoard;
+import io.shoprank.job.trending.TrendingList;
+import io.shoprank.store.FillRefresh;
 import io.shoprank.store.StoreWrite;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
@@ -32,8 +34,10 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.function.Function;
 import java.util.Set;
 
 /**
@@ -57,6 +61,7 @@ import java.util.Set;
  * ({@link ReplicaState}), union state. Side output {@link #OUTCOMES}: one {@link PrequentialOutcome} per target.
  * Metrics: {@code quality.targets}, {@code quality.hits}, rolling {@code quality.hr20}, {@code quality.mrr20},
  * {@code quality.ndcg20} over the latest 10,000 targets, {@code ranking.reordered}, {@code ranking.gaps},
+ * {@code ranking.staleLists} (targets checked against a refreshed stale list), {@code ranking.staleFillFirst},
  * {@code model.servedVersion}, {@code model.queuedVersions}.
  */
 public final class RecommendFunction extends KeyedProcessFunction<String, Touch, StoreWrite>
@@ -85,6 +90,7 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
     private transient ListState<TrendingBoard.Entry> boardState;
     private transient SourceCalibration calibration;
     private transient LearnedRanker ranker;
+    private transient StaleListOrder staleOrder;
     private transient ListState<CalibrationState> calibrationState;
     private transient ItemSummaries items;
     private transient ModelScoring models;
@@ -94,6 +100,7 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
     private transient Counter hits;
     private transient Counter reordered;
     private transient Counter gaps;
+    private transient Counter staleLists;
 
     public RecommendFunction(JobConfig config) {
         this.config = config;
@@ -124,16 +131,21 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
         }
         models = new ModelScoring(config, replica);
         ranker = new LearnedRanker(calibration);
+        staleOrder = new StaleListOrder();
         if (ctx.isRestored()) {
             CalibrationState restored = CalibrationState.mostInformed(calibrationState.get());
-            if (restored != null && config.models.learnsRanker()) ranker.restore(restored.rankerZ, restored.rankerN);
+            if (restored != null && config.models.learnsRanker()) {
+                ranker.restore(restored.rankerZ, restored.rankerN);
+                staleOrder.restore(restored.staleSlotsGain, restored.staleFillFirstGain);
+            }
         }
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
         boardState.update(new ArrayList<>(board.entries()));
-        calibrationState.update(List.of(CalibrationState.of(calibration, config.models.learnsRanker() ? ranker : null)));
+        calibrationState.update(List.of(CalibrationState.of(calibration,
+                config.models.learnsRanker() ? ranker : null, staleOrder)));
         replicaState.update(!config.models.any() ? List.of()
                 : List.of(ReplicaState.of(models.replica(), getRuntimeContext().getTaskInfo().getIndexOfThisSubtask())));
     }
@@ -153,14 +165,15 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
     /**
      * The user's list as last published ({@link UserRanking#version()}), from the state alone, so the republish
      * tool writes exactly what the job wrote; null when the state holds no published list (state written before
-     * the list was kept).
+     * the list was kept). With it go the user's latest excluded items, for a read-time fill refresh.
      */
-    public static StoreWrite listWrite(String user, UserRanking u, long redisTtlMs) {
+    public static StoreWrite listWrite(String user, UserRanking u, long redisTtlMs, JobConfig.Exclude exclude) {
         if (u.listItems == null || u.listScores == null) {
             return null;
         }
-        return StoreWrite.list(StoreWrite.Kind.RECOMMENDATIONS, user, u.version(), u.lastTs, redisTtlMs,
-                u.listItems, u.listScores, u.listReasons);
+        return StoreWrite.recommendations(user, u.version(), u.lastTs, redisTtlMs,
+                u.listItems, u.listScores, u.listReasons, excludedForRefresh(u, exclude),
+                u.staleFillFirst ? FillRefresh.Order.FILL_FIRST : FillRefresh.Order.SLOTS);
     }
 
     @Override
@@ -179,6 +192,8 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
         MetricGroup rank = getRuntimeContext().getMetricGroup().addGroup("ranking");
         reordered = rank.counter("reordered");
         gaps = rank.counter("gaps");
+        staleLists = rank.counter("staleLists");
+        rank.gauge("staleFillFirst", () -> staleOrder.current() == FillRefresh.Order.FILL_FIRST ? 1 : 0);
         MetricGroup m = getRuntimeContext().getMetricGroup().addGroup("model");
         m.gauge("servedVersion", () -> models.replica().version());
         m.gauge("queuedVersions", () -> models.replica().queued());
@@ -223,8 +238,11 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
         board.update(t.event.item, t.itemCategory, t.itemPopularity, t.event.ts);
         items.put(t.event.item, new ConversionInputs.Item(t.itemCategory, t.itemPopularity, t.itemViews,
                 t.itemConversions, t.itemPrice));
+        // the order a reader gives this list once it is stale: learned at the ranker levels, slots otherwise
+        u.staleFillFirst = config.models.learnsRanker() && staleOrder.current() == FillRefresh.Order.FILL_FIRST;
         RankedList list = publish(u, t.event.user, t.event.ingestMs, out);
         u.served = list.items();
+        u.servedReasons = list.reasons();
         if (list.items().length < config.k) {
             ctx.timerService().registerProcessingTimeTimer(
                     ctx.timerService().currentProcessingTime() + REFRESH_DELAY_MS);
@@ -276,7 +294,7 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
         u.listItems = list.items();
         u.listScores = list.scores();
         u.listReasons = list.reasons();
-        StoreWrite w = listWrite(user, u, config.redisTtl.toMillis());
+        StoreWrite w = listWrite(user, u, config.redisTtl.toMillis(), config.exclude);
         w.ingestMs = ingestMs;
         out.collect(w);
         return list;
@@ -288,13 +306,7 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
         if (u.nextSeq == 0 || RecentItems.contains(u.seen, item)) {
             return;
         }
-        int rank = -1;
-        for (int i = 0; i < u.served.length; i++) {
-            if (u.served[i].equals(item)) {
-                rank = i;
-                break;
-            }
-        }
+        int rank = rankIn(servedNow(u, item), item);
         targets.inc();
         if (rank >= 0) {
             hits.inc();
@@ -306,6 +318,46 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
             calibration.observe(pool, item);
         }
         ctx.output(OUTCOMES, new PrequentialOutcome(t.event.user, item, t.event.ts, rank, u.nextSeq));
+    }
+
+    /**
+     * The list the user's frontend reads now: the one built at the user's latest event, its trending entries
+     * refreshed from the current trending lists when it is stale and ordered as stored with it, exactly as
+     * {@link FillRefresh} does in the feature-store client (with the exclusions the list's meta carries, see
+     * {@link #excludedForRefresh}). A stale list also teaches {@link StaleListOrder} how both orders did on
+     * {@code target}.
+     */
+    private String[] servedNow(UserRanking u, String target) {
+        long now = board.latestTs();
+        if (u.servedReasons == null || u.servedReasons.length != u.served.length
+                || !FillRefresh.isStale(u.lastTs, now, FillRefresh.DEFAULT_STALE_AFTER_MS)) {
+            return u.served;
+        }
+        double halfLifeMs = config.trendingHalfLife.toMillis();
+        List<String> items = Arrays.asList(u.served);
+        List<String> reasons = Arrays.asList(u.servedReasons);
+        List<String> excluded = Arrays.asList(excludedForRefresh(u, config.exclude));
+        Function<String, List<String>> trending =
+                c -> Arrays.asList(board.list(c.isEmpty() ? TrendingList.GLOBAL : c, now, halfLifeMs, 0).items);
+        List<String> slots = FillRefresh.refresh(items, reasons, excluded, trending, FillRefresh.Order.SLOTS).items();
+        List<String> fillFirst =
+                FillRefresh.refresh(items, reasons, excluded, trending, FillRefresh.Order.FILL_FIRST).items();
+        staleLists.inc();
+        staleOrder.observe(slots.indexOf(target), fillFirst.indexOf(target));
+        return (u.staleFillFirst ? fillFirst : slots).toArray(new String[0]);
+    }
+
+    private static int rankIn(String[] list, String item) {
+        for (int i = 0; i < list.length; i++) {
+            if (list[i].equals(item)) return i;
+        }
+        return -1;
+    }
+
+    /** The user's latest excluded items, at most {@link FillRefresh#MAX_EXCLUDED}: stored beside the list. */
+    public static String[] excludedForRefresh(UserRanking u, JobConfig.Exclude exclude) {
+        String[] all = exclude == JobConfig.Exclude.BOUGHT ? u.bought : u.seen; // most recent first
+        return all.length <= FillRefresh.MAX_EXCLUDED ? all : Arrays.copyOf(all, FillRefresh.MAX_EXCLUDED);
     }
 
     /**

@@ -22,6 +22,13 @@ public class UserRanking {
     public String[] bought = RecentItems.empty();
     public CategoryAffinity categories = new CategoryAffinity();
     public String[] served = RecentItems.empty();
+    /** The reasons of {@link #served} (what a read-time fill refresh goes by); null in older state. */
+    public String[] servedReasons;
+    /**
+     * How a reader orders the list once its trending entries are refreshed ({@link StaleListOrder}), as chosen
+     * at the user's latest event and stored with the list: true for fill-first, false for slots.
+     */
+    public boolean staleFillFirst;
     /** Event time of the latest event applied. */
     public long lastTs;
     /** Length of the list last published (a rebuild may publish a fuller one than {@link #served}). */

@@ -208,7 +208,7 @@ public final class RepublishJob {
         DataStream<StoreWrite> similar = state.readKeyedState(OperatorIdentifier.forUid("co-visitation"),
                 new StateReaders.SimilarItems(config.stateTtl, config.redisTtl), Types.STRING, writes);
         DataStream<StoreWrite> recommendations = state.readKeyedState(OperatorIdentifier.forUid("recommend"),
-                new StateReaders.Recommendations(config.stateTtl, config.redisTtl), Types.STRING, writes);
+                new StateReaders.Recommendations(config.stateTtl, config.redisTtl, config.exclude), Types.STRING, writes);
 
         TypeInformation<StateReaders.TrendingPart> part = TypeInformation.of(StateReaders.TrendingPart.class);
         DataStream<StateReaders.TrendingPart> board = state.readListState(OperatorIdentifier.forUid("trending"),

@@ -1,5 +1,7 @@
 package io.shoprank.job.republish;
 
+import io.shoprank.job.JobConfig;
+
 import io.shoprank.job.covisit.CoVisitationFunction;
 import io.shoprank.job.covisit.ItemCoVisitMeta;
 import io.shoprank.job.features.ItemFeaturesFunction;
@@ -158,12 +160,14 @@ final class StateReaders {
         private static final long serialVersionUID = 1L;
         private final Duration stateTtl;
         private final long redisTtlMs;
+        private final JobConfig.Exclude exclude;
         private transient LongCounter skipped;
         private transient ValueState<UserRanking> ranking;
 
-        Recommendations(Duration stateTtl, Duration redisTtl) {
+        Recommendations(Duration stateTtl, Duration redisTtl, JobConfig.Exclude exclude) {
             this.stateTtl = stateTtl;
             this.redisTtlMs = redisTtl.toMillis();
+            this.exclude = exclude;
         }
 
         @Override
@@ -178,7 +182,7 @@ final class StateReaders {
             if (u == null || u.nextSeq == 0) {
                 return;
             }
-            StoreWrite w = RecommendFunction.listWrite(user, u, redisTtlMs);
+            StoreWrite w = RecommendFunction.listWrite(user, u, redisTtlMs, exclude);
             if (w == null) {
                 skipped.add(1);
             } else {

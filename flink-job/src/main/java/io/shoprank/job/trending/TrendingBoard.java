@@ -53,6 +53,8 @@ public final class TrendingBoard {
     private final Map<String, String> categoryOf = new HashMap<>();
     private final Set<String> dirtyCategories = new HashSet<>();
     private boolean dirty;
+    /** Event time of the latest update taken in. */
+    private long latestTs;
 
     public TrendingBoard(int size, int categorySize) {
         this.size = size;
@@ -100,6 +102,7 @@ public final class TrendingBoard {
     }
 
     public void update(String item, String category, double key, long ts) {
+        latestTs = Math.max(latestTs, ts);
         String oldCategory = categoryOf.get(item);
         Entry held = global.byItem.get(item);
         if (held == null && oldCategory != null) {
@@ -128,6 +131,11 @@ public final class TrendingBoard {
             }
         }
         dirty |= changed;
+    }
+
+    /** Event time of the latest update taken in (0 before the first): how current the lists are. */
+    public long latestTs() {
+        return latestTs;
     }
 
     public boolean isDirty() {

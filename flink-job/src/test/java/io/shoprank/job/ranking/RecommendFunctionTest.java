@@ -229,6 +229,49 @@ class RecommendFunctionTest {
     }
 
     @Test
+    void aStaleListIsCheckedWithItsTrendingEntriesRefreshedAsTheClientReadsIt() throws Exception {
+        open(config(JobConfig.Exclude.SEEN));
+        StoreWrite w = listThenNewTrendAfter(Duration.ofHours(2));
+        assertArrayEquals(new String[] {"a", "p1"}, w.items);
+        assertArrayEquals(new String[] {"viewed together with i1", "popular now"}, w.reasons);
+        assertArrayEquals(new String[] {"i1"}, w.exclude, "what a reader's refresh must skip");
+        assertEquals("slots", w.staleOrder);
+
+        PrequentialOutcome o = outcomes().get(outcomes().size() - 1);
+        assertEquals("p2", o.item);
+        assertEquals(1, o.rank, "p2 took the place of p1, the trending entry of the list served");
+        assertEquals(1, counter("staleLists"));
+    }
+
+    @Test
+    void aListLessThanTheThresholdOldIsCheckedAsStored() throws Exception {
+        open(config(JobConfig.Exclude.SEEN));
+        listThenNewTrendAfter(Duration.ofMinutes(30));
+
+        assertEquals(-1, outcomes().get(outcomes().size() - 1).rank);
+        assertEquals(0, counter("staleLists"));
+    }
+
+    /**
+     * u1 gets a list [a, p1 (popular now)]; {@code gap} later p2 becomes the top trending item and u1 comes back
+     * to it (a target). Returns u1's first list write.
+     */
+    private StoreWrite listThenNewTrendAfter(Duration gap) throws Exception {
+        popular("p1", null, 5);
+        Touch first = touch("u1", 1, 0, EventType.VIEW, "i1", null, new String[] {"a"}, new double[] {2});
+        harness.processElement(first, first.event.ts);
+        StoreWrite w = written().stream().filter(x -> x.id.equals("u1")).findFirst().orElseThrow();
+        long later = T0 + gap.toMillis();
+        Touch fan = new Touch(new Event(later, EventType.VIEW, "fan-p2", "p2", null), 1, 0, new String[0], new double[0]);
+        fan.itemPopularity = popularity(100, later);
+        harness.processElement(fan, later);
+        Touch back = new Touch(new Event(later + 1, EventType.VIEW, "u1", "p2", null), 1, 1, new String[0], new double[0]);
+        back.itemPopularity = popularity(101, later + 1);
+        harness.processElement(back, later + 1);
+        return w;
+    }
+
+    @Test
     void popularItemsFillTheList() throws Exception {
         open(config(JobConfig.Exclude.SEEN));
         popular("t1", null, 40);

@@ -153,10 +153,10 @@ class RepublishFromStateTest {
             assertArrayEquals(new String[] {"a", "t1", "t2"}, published.items);
             UserRanking u = state(h, "u1", RecommendFunction.rankingDescriptor(STATE_TTL));
             assertArrayEquals(new String[] {"a"}, u.served, "the served list stays the one of the event");
-            assertRepublishes(published, RecommendFunction.listWrite("u1", u, REDIS_TTL.toMillis()));
+            assertRepublishes(published, RecommendFunction.listWrite("u1", u, REDIS_TTL.toMillis(), JobConfig.Exclude.SEEN));
 
             u.listItems = null; // state from before the kept list: nothing to republish
-            assertNull(RecommendFunction.listWrite("u1", u, REDIS_TTL.toMillis()));
+            assertNull(RecommendFunction.listWrite("u1", u, REDIS_TTL.toMillis(), JobConfig.Exclude.SEEN));
         }
     }
 
