@@ -1,11 +1,11 @@
 package io.shoprank.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.AbstractTransaction;
 import redis.clients.jedis.ConnectionPoolConfig;
@@ -43,8 +43,8 @@ public final class FeatureStoreClient implements AutoCloseable {
     /**
      * The user's top {@code k} items, or global trending when the user has no list. A null or empty
      * {@code user} (anonymous visitor) gets trending. When the user's list is older than the trending lists
-     * by {@link FillRefresh#DEFAULT_STALE_AFTER_MS} (the user has been away), its trending entries are
-     * refreshed from the current trending lists ({@link FillRefresh}). One round trip; two for a stale list.
+     * by {@link ListRefresh#DEFAULT_STALE_AFTER_MS} (the user has been away), its trending entries are
+     * refreshed from the current trending lists ({@link ListRefresh}). One round trip; two for a stale list.
      */
     public List<String> recommendations(String user, int k) {
         checkK(k);
@@ -69,8 +69,9 @@ public final class FeatureStoreClient implements AutoCloseable {
         List<String> m = meta.get();
         if (isStale(m.get(0), trendingTs.get())) {
             List<String> reasons = parseReasons(user, m.get(1), items.size());
-            items = FillRefresh.refresh(items, reasons, parseExclude(user, m.get(2)), currentTrending(reasons),
-                    FillRefresh.Order.parse(m.get(3))).items();
+            List<String> seeds = parseIds(user, "seeds", m.get(4));
+            items = ListRefresh.refresh(items, reasons, parseIds(user, "exclude", m.get(2)), seeds,
+                    current(reasons, seeds), ListRefresh.Order.parse(m.get(3))).items();
         }
         return items.subList(0, Math.min(k, items.size()));
     }
@@ -78,7 +79,7 @@ public final class FeatureStoreClient implements AutoCloseable {
     /**
      * Like {@link #recommendations} but with scores, reasons, version and as-of time; {@code personalised}
      * tells whether it fell back to trending. A refreshed entry keeps its slot's score and reason (so scores of a
-     * list refreshed in {@link FillRefresh.Order#FILL_FIRST} order need not decrease); version and as-of time
+     * list refreshed in {@link ListRefresh.Order#FILL_FIRST} order need not decrease); version and as-of time
      * stay the stored list's. One round trip; two for a stale list.
      *
      * @throws IllegalStateException if a list's meta hash is missing or malformed (corrupt data)
@@ -97,7 +98,7 @@ public final class FeatureStoreClient implements AutoCloseable {
             if (!anonymous) {
                 personal = tx.lrange(keys.recList(user), 0, -1);
                 personalMeta = tx.hmget(keys.recMeta(user), ListMeta.FIELDS);
-                refreshMeta = tx.hmget(keys.recMeta(user), "exclude", "stale_order");
+                refreshMeta = tx.hmget(keys.recMeta(user), "exclude", "stale_order", "seeds");
             }
             fallback = tx.lrange(keys.trendingList(), 0, k - 1);
             fallbackMeta = tx.hmget(keys.trendingMeta(), ListMeta.FIELDS);
@@ -111,44 +112,76 @@ public final class FeatureStoreClient implements AutoCloseable {
         List<Double> scores = stored.scores();
         List<String> reasons = stored.reasons();
         if (isStale(personalMeta.get().get(1), fallbackMeta.get().get(1))) {
-            FillRefresh.Refreshed refreshed = FillRefresh.refresh(items, reasons,
-                    parseExclude(user, refreshMeta.get().get(0)), currentTrending(reasons),
-                    FillRefresh.Order.parse(refreshMeta.get().get(1)));
+            List<String> seeds = parseIds(user, "seeds", refreshMeta.get().get(2));
+            ListRefresh.Refreshed refreshed = ListRefresh.refresh(items, reasons,
+                    parseIds(user, "exclude", refreshMeta.get().get(0)), seeds, current(reasons, seeds),
+                    ListRefresh.Order.parse(refreshMeta.get().get(1)));
             items = refreshed.items();
             scores = refreshed.aligned(scores);
-            reasons = refreshed.aligned(reasons);
+            reasons = refreshed.reasons();
         }
         int n = Math.min(k, items.size());
         return new Recommendations(items.subList(0, n), scores.subList(0, n), reasons.subList(0, n), true,
                 stored.version(), stored.asOfTs());
     }
 
-    /** The recommendation meta fields a fill refresh needs. */
-    private static final String[] REFRESH_FIELDS = {"ts", "reasons", "exclude", "stale_order"};
+    /** The recommendation meta fields a refresh needs. */
+    private static final String[] REFRESH_FIELDS = {"ts", "reasons", "exclude", "stale_order", "seeds"};
 
     private static boolean isStale(String listTs, String trendingTs) {
         if (listTs == null || trendingTs == null) return false;
         try {
-            return FillRefresh.isStale(Long.parseLong(listTs), Long.parseLong(trendingTs),
-                    FillRefresh.DEFAULT_STALE_AFTER_MS);
+            return ListRefresh.isStale(Long.parseLong(listTs), Long.parseLong(trendingTs),
+                    ListRefresh.DEFAULT_STALE_AFTER_MS);
         } catch (NumberFormatException e) {
             return false; // a malformed time only costs the refresh
         }
     }
 
-    /** The current trending lists a refresh of a list with these reasons needs: one more round trip. */
-    private Function<String, List<String>> currentTrending(List<String> reasons) {
+    /**
+     * The current trending lists and the seeds' similar-items lists that a refresh of a list with these reasons
+     * needs: one more round trip.
+     */
+    private ListRefresh.Current current(List<String> reasons, List<String> seeds) {
         Map<String, Response<List<String>>> lists = new LinkedHashMap<>();
+        Map<String, Response<List<String>>> similar = new LinkedHashMap<>();
+        Map<String, Response<String>> similarScores = new LinkedHashMap<>();
         try (AbstractPipeline pipeline = redis.pipelined()) {
-            for (String source : FillRefresh.sources(reasons)) {
+            for (String source : ListRefresh.sources(reasons)) {
                 lists.put(source, pipeline.lrange(source.isEmpty() ? keys.trendingList()
                         : keys.categoryTrendingList(source), 0, -1));
             }
+            if (ListRefresh.needsSimilar(reasons)) {
+                for (String seed : seeds) {
+                    similar.put(seed, pipeline.lrange(keys.similarList(seed), 0, -1));
+                    similarScores.put(seed, pipeline.hget(keys.similarMeta(seed), "scores"));
+                }
+            }
             pipeline.sync();
         }
-        return source -> {
-            Response<List<String>> r = lists.get(source);
-            return r == null ? List.of() : r.get();
+        return new ListRefresh.Current() {
+            @Override
+            public List<String> trending(String source) {
+                Response<List<String>> r = lists.get(source);
+                return r == null ? List.of() : r.get();
+            }
+
+            @Override
+            public ListRefresh.Similar similar(String item) {
+                Response<List<String>> r = similar.get(item);
+                String json = r == null ? null : similarScores.get(item).get();
+                if (json == null || r.get().isEmpty()) return ListRefresh.Similar.NONE;
+                try {
+                    double[] scores = MetaJson.parseScores(json);
+                    List<String> items = r.get();
+                    if (scores.length < items.size()) return ListRefresh.Similar.NONE; // read across a rewrite
+                    List<Double> aligned = new ArrayList<>(items.size());
+                    for (int i = 0; i < items.size(); i++) aligned.add(scores[i]);
+                    return new ListRefresh.Similar(items, aligned);
+                } catch (JsonProcessingException e) {
+                    throw new IllegalStateException("Malformed meta hash " + keys.similarMeta(item), e);
+                }
+            }
         };
     }
 
@@ -168,13 +201,13 @@ public final class FeatureStoreClient implements AutoCloseable {
         }
     }
 
-    /** No field (a list written before exclusions were stored) excludes nothing beyond the list itself. */
-    private List<String> parseExclude(String user, String json) {
+    /** A JSON array of ids in the list's meta; none when the field is absent (written before it existed). */
+    private List<String> parseIds(String user, String field, String json) {
         if (json == null) return List.of();
         try {
             return MetaJson.parseIds(json);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Malformed exclude field in " + keys.recMeta(user), e);
+            throw new IllegalStateException("Malformed " + field + " field in " + keys.recMeta(user), e);
         }
     }
 

@@ -51,10 +51,15 @@ public class StoreWrite {
     public String[] reasons;
     /**
      * A user's list only, may be null: the user's latest excluded (seen or bought) items, at most
-     * {@link FillRefresh#MAX_EXCLUDED}, which a read-time refresh of the list's trending entries skips.
+     * {@link ListRefresh#MAX_EXCLUDED}, which a read-time refresh of the list's trending entries skips.
      */
     public String[] exclude;
-    /** A user's list only, may be null: how a read-time refresh orders the list ({@link FillRefresh.Order#field}). */
+    /**
+     * A user's list only, may be null: the user's latest items, most recent first, whose current similar-items
+     * lists a read-time refresh recomputes the co-visitation entries from ({@link ListRefresh}).
+     */
+    public String[] seeds;
+    /** A user's list only, may be null: how a read-time refresh orders the list ({@link ListRefresh.Order#field}). */
     public String staleOrder;
 
     public StoreWrite() {
@@ -81,15 +86,16 @@ public class StoreWrite {
         return w;
     }
 
-    /** A user's recommendation list with the exclusions a read-time fill refresh needs ({@link FillRefresh}); validated. */
+    /** A user's recommendation list with the exclusions a read-time fill refresh needs ({@link ListRefresh}); validated. */
     public static StoreWrite recommendations(String user, long version, long asOfTs, long ttlMs, String[] items,
                                              double[] scores, String[] reasons, String[] exclude,
-                                             FillRefresh.Order staleOrder) {
+                                             String[] seeds, ListRefresh.Order staleOrder) {
         StoreWrite w = header(Kind.RECOMMENDATIONS, user, version, asOfTs, ttlMs);
         w.items = items;
         w.scores = scores;
         w.reasons = reasons;
         w.exclude = exclude;
+        w.seeds = seeds;
         w.staleOrder = staleOrder == null ? null : staleOrder.field;
         w.validate();
         return w;
@@ -162,11 +168,16 @@ public class StoreWrite {
             }
         }
         require(staleOrder == null || kind == Kind.RECOMMENDATIONS, "only a user's list carries a stale order");
-        if (exclude != null) {
-            require(kind == Kind.RECOMMENDATIONS, "only a user's list carries exclusions");
-            for (int i = 0; i < exclude.length; i++) {
-                if (exclude[i] == null) {
-                    fail("null excluded item at " + i);
+        requireUserIds(exclude, "exclusions");
+        requireUserIds(seeds, "seeds");
+    }
+
+    private void requireUserIds(String[] ids, String what) {
+        if (ids != null) {
+            require(kind == Kind.RECOMMENDATIONS, "only a user's list carries " + what);
+            for (int i = 0; i < ids.length; i++) {
+                if (ids[i] == null) {
+                    fail("null id in " + what + " at " + i);
                 }
             }
         }
@@ -195,7 +206,7 @@ public class StoreWrite {
                 && ttlMs == that.ttlMs && kind == that.kind && Objects.equals(id, that.id)
                 && Arrays.equals(fieldNames, that.fieldNames) && Arrays.equals(fieldValues, that.fieldValues)
                 && Arrays.equals(items, that.items) && Arrays.equals(scores, that.scores)
-                && Arrays.equals(reasons, that.reasons) && Arrays.equals(exclude, that.exclude)
+                && Arrays.equals(reasons, that.reasons) && Arrays.equals(exclude, that.exclude) && Arrays.equals(seeds, that.seeds)
                 && Objects.equals(staleOrder, that.staleOrder);
     }
 
@@ -208,6 +219,7 @@ public class StoreWrite {
         h = 31 * h + Arrays.hashCode(scores);
         h = 31 * h + Arrays.hashCode(reasons);
         h = 31 * h + Arrays.hashCode(exclude);
+        h = 31 * h + Arrays.hashCode(seeds);
         return 31 * h + Objects.hashCode(staleOrder);
     }
 
@@ -226,7 +238,8 @@ public class StoreWrite {
                     .append(" reasons=").append(Arrays.toString(reasons));
         }
         if (exclude != null) {
-            s.append(" exclude=").append(Arrays.toString(exclude)).append(" staleOrder=").append(staleOrder);
+            s.append(" exclude=").append(Arrays.toString(exclude)).append(" seeds=").append(Arrays.toString(seeds))
+                    .append(" staleOrder=").append(staleOrder);
         }
         return s.append('}').toString();
     }

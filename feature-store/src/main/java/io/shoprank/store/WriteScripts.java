@@ -33,11 +33,12 @@ final class WriteScripts {
     }
 
     private static ScriptCall listCall(StoreWrite w, KeySchema keys) {
-        List<String> args = header(w, 4 + w.items.length);
+        List<String> args = header(w, 5 + w.items.length);
         args.add(MetaJson.scores(w.scores));
         args.add(MetaJson.reasons(w.reasons, w.items.length));
         args.add(w.exclude == null ? "" : MetaJson.ids(w.exclude));
         args.add(w.staleOrder == null ? "" : w.staleOrder);
+        args.add(w.seeds == null ? "" : MetaJson.ids(w.seeds));
         args.addAll(List.of(w.items));
         return new ScriptCall(LIST, List.of(keys.listKey(w.kind, w.id), keys.metaKey(w.kind, w.id)), args);
     }

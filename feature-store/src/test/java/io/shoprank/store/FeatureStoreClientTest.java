@@ -82,14 +82,14 @@ class FeatureStoreClientTest {
 
     @Test
     void refreshesTheTrendingEntriesOfAStaleListFromTheCurrentTrendingLists() throws Exception {
-        long hour = FillRefresh.DEFAULT_STALE_AFTER_MS;
+        long hour = ListRefresh.DEFAULT_STALE_AFTER_MS;
         write(StoreWrite.list(Kind.TRENDING, "", 4, 10 * hour, 0, new String[] {"t1", "s2", "t2"},
                 new double[] {3, 2, 1}, null));
         write(StoreWrite.list(Kind.CATEGORY_TRENDING, "shoes", 2, 10 * hour, 0, new String[] {"s1", "s2", "s3"},
                 new double[] {3, 2, 1}, null));
-        String[] reasons = {"viewed together with x", FillRefresh.reasonFor("shoes"), FillRefresh.reasonFor(null)};
+        String[] reasons = {"viewed together with x", ListRefresh.reasonFor("shoes"), ListRefresh.reasonFor(null)};
         write(StoreWrite.recommendations("u1", 9, 9 * hour, 0, new String[] {"a", "old1", "old2"},
-                new double[] {0.5, 0.2, 0.1}, reasons, new String[] {"s1"}, FillRefresh.Order.SLOTS));
+                new double[] {0.5, 0.2, 0.1}, reasons, new String[] {"s1"}, null, ListRefresh.Order.SLOTS));
 
         assertEquals(List.of("a", "s2", "t1"), client.recommendations("u1", 10));
         assertEquals(List.of("a", "s2"), client.recommendations("u1", 2));
@@ -98,16 +98,36 @@ class FeatureStoreClientTest {
 
         // the job chose to serve refreshed trending entries first
         write(StoreWrite.recommendations("u1", 10, 9 * hour, 0, new String[] {"a", "old1", "old2"},
-                new double[] {0.5, 0.2, 0.1}, reasons, new String[] {"s1"}, FillRefresh.Order.FILL_FIRST));
+                new double[] {0.5, 0.2, 0.1}, reasons, new String[] {"s1"}, null, ListRefresh.Order.FILL_FIRST));
         assertEquals(List.of("s2", "t1", "a"), client.recommendations("u1", 10));
         assertEquals(new Recommendations(List.of("s2", "t1"), List.of(0.2, 0.1), List.of(reasons[1], reasons[2]),
                 true, 10, 9 * hour), client.recommendationsWithMeta("u1", 2));
 
         // the same list an hour less old is served as stored
         write(StoreWrite.recommendations("u1", 11, 9 * hour + 1, 0, new String[] {"a", "old1", "old2"},
-                new double[] {0.5, 0.2, 0.1}, reasons, new String[] {"s1"}, FillRefresh.Order.FILL_FIRST));
+                new double[] {0.5, 0.2, 0.1}, reasons, new String[] {"s1"}, null, ListRefresh.Order.FILL_FIRST));
         assertEquals(List.of("a", "old1", "old2"), client.recommendations("u1", 10));
         assertEquals(List.of("a", "old1", "old2"), client.recommendationsWithMeta("u1", 10).items());
+    }
+
+    @Test
+    void recomputesTheCoVisitationEntriesOfAStaleListFromTheSeedsSimilarLists() throws Exception {
+        long hour = ListRefresh.DEFAULT_STALE_AFTER_MS;
+        write(StoreWrite.list(Kind.TRENDING, "", 4, 10 * hour, 0, new String[] {"t1"}, new double[] {1}, null));
+        write(StoreWrite.list(Kind.SIMILAR_ITEMS, "x", 3, 10 * hour, 0, new String[] {"c1", "c2"},
+                new double[] {5, 1}, null));
+        write(StoreWrite.list(Kind.SIMILAR_ITEMS, "y", 3, 10 * hour, 0, new String[] {"c2", "c3"},
+                new double[] {8, 1}, null));
+        String[] reasons = {"viewed together with x", "viewed together with x", "similar to items you viewed"};
+        write(StoreWrite.recommendations("u1", 9, 8 * hour, 0, new String[] {"old1", "old2", "e"},
+                new double[] {0.5, 0.2, 0.1}, reasons, new String[] {"x", "y"}, new String[] {"x", "y"},
+                ListRefresh.Order.SLOTS));
+
+        // c1 5, c2 1 + 8 / 2 = 5 (ties keep first-seen order), c3 0.5
+        assertEquals(List.of("c1", "c2", "e"), client.recommendations("u1", 10));
+        assertEquals(new Recommendations(List.of("c1", "c2", "e"), List.of(0.5, 0.2, 0.1),
+                List.of("viewed together with x", "viewed together with y", "similar to items you viewed"), true, 9,
+                8 * hour), client.recommendationsWithMeta("u1", 10));
     }
 
     @Test

@@ -1,7 +1,7 @@
 package io.shoprank.job.ranking;
 
 import io.shoprank.job.trending.TrendingList;
-import io.shoprank.store.FillRefresh;
+import io.shoprank.store.ListRefresh;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -138,6 +138,6 @@ public final class CandidateRanker {
         }
         if (best == CandidateSource.COVISIT) return "viewed together with " + c.via;
         if (best == CandidateSource.EMBEDDING) return "similar to items you viewed";
-        return FillRefresh.reasonFor(best == CandidateSource.GLOBAL ? null : c.category);
+        return ListRefresh.reasonFor(best == CandidateSource.GLOBAL ? null : c.category);
     }
 }

@@ -12,7 +12,7 @@ import io.shoprank.job.model.ModelReplica;
 import io.shoprank.job.model.embedding.ItemEmbeddings;
 import io.shoprank.job.trending.TrendingBoard;
 import io.shoprank.job.trending.TrendingList;
-import io.shoprank.store.FillRefresh;
+import io.shoprank.store.ListRefresh;
 import io.shoprank.store.StoreWrite;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
@@ -37,7 +37,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
-import java.util.function.Function;
 import java.util.Set;
 
 /**
@@ -82,6 +81,8 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
     static final int COVISIT_CANDIDATES = 50;
     /** Items the subtask remembers the summary of (a cache, rebuilt from traffic). */
     static final int ITEM_SUMMARIES = 200_000;
+    /** Items whose similar-items list the subtask remembers, for checking refreshed stale lists (~1.5 KB each). */
+    static final int SIMILAR_LISTS = 50_000;
 
     private final JobConfig config;
     private transient ValueState<UserRanking> ranking;
@@ -93,6 +94,7 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
     private transient StaleListOrder staleOrder;
     private transient ListState<CalibrationState> calibrationState;
     private transient ItemSummaries items;
+    private transient SimilarLists similar;
     private transient ModelScoring models;
     private transient ListState<ReplicaState> replicaState;
     private transient RollingQuality quality;
@@ -115,6 +117,7 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
                 new ListStateDescriptor<>("source-calibration", CalibrationState.class));
         calibration = new SourceCalibration(config.models.learnsSources());
         items = new ItemSummaries(ITEM_SUMMARIES);
+        similar = new SimilarLists(config.k, SIMILAR_LISTS);
         replicaState = ctx.getOperatorStateStore().getUnionListState(
                 new ListStateDescriptor<>("model-replica", ReplicaState.class));
         ModelReplica replica = new ModelReplica(config.conversionDimension,
@@ -172,8 +175,8 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
             return null;
         }
         return StoreWrite.recommendations(user, u.version(), u.lastTs, redisTtlMs,
-                u.listItems, u.listScores, u.listReasons, excludedForRefresh(u, exclude),
-                u.staleFillFirst ? FillRefresh.Order.FILL_FIRST : FillRefresh.Order.SLOTS);
+                u.listItems, u.listScores, u.listReasons, excludedForRefresh(u, exclude), seedItems(u),
+                u.staleFillFirst ? ListRefresh.Order.FILL_FIRST : ListRefresh.Order.SLOTS);
     }
 
     @Override
@@ -193,7 +196,7 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
         reordered = rank.counter("reordered");
         gaps = rank.counter("gaps");
         staleLists = rank.counter("staleLists");
-        rank.gauge("staleFillFirst", () -> staleOrder.current() == FillRefresh.Order.FILL_FIRST ? 1 : 0);
+        rank.gauge("staleFillFirst", () -> staleOrder.current() == ListRefresh.Order.FILL_FIRST ? 1 : 0);
         MetricGroup m = getRuntimeContext().getMetricGroup().addGroup("model");
         m.gauge("servedVersion", () -> models.replica().version());
         m.gauge("queuedVersions", () -> models.replica().queued());
@@ -236,10 +239,11 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
         checkServed(u, t, ctx);
         u.learn(t, config.seedItems, config.maxSeenItems);
         board.update(t.event.item, t.itemCategory, t.itemPopularity, t.event.ts);
+        similar.touched(t.event.item, t.neighbours, t.weights);
         items.put(t.event.item, new ConversionInputs.Item(t.itemCategory, t.itemPopularity, t.itemViews,
                 t.itemConversions, t.itemPrice));
         // the order a reader gives this list once it is stale: learned at the ranker levels, slots otherwise
-        u.staleFillFirst = config.models.learnsRanker() && staleOrder.current() == FillRefresh.Order.FILL_FIRST;
+        u.staleFillFirst = config.models.learnsRanker() && staleOrder.current() == ListRefresh.Order.FILL_FIRST;
         RankedList list = publish(u, t.event.user, t.event.ingestMs, out);
         u.served = list.items();
         u.servedReasons = list.reasons();
@@ -323,25 +327,35 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
     /**
      * The list the user's frontend reads now: the one built at the user's latest event, its trending entries
      * refreshed from the current trending lists when it is stale and ordered as stored with it, exactly as
-     * {@link FillRefresh} does in the feature-store client (with the exclusions the list's meta carries, see
+     * {@link ListRefresh} does in the feature-store client (with the exclusions the list's meta carries, see
      * {@link #excludedForRefresh}). A stale list also teaches {@link StaleListOrder} how both orders did on
      * {@code target}.
      */
     private String[] servedNow(UserRanking u, String target) {
         long now = board.latestTs();
         if (u.servedReasons == null || u.servedReasons.length != u.served.length
-                || !FillRefresh.isStale(u.lastTs, now, FillRefresh.DEFAULT_STALE_AFTER_MS)) {
+                || !ListRefresh.isStale(u.lastTs, now, ListRefresh.DEFAULT_STALE_AFTER_MS)) {
             return u.served;
         }
         double halfLifeMs = config.trendingHalfLife.toMillis();
         List<String> items = Arrays.asList(u.served);
         List<String> reasons = Arrays.asList(u.servedReasons);
         List<String> excluded = Arrays.asList(excludedForRefresh(u, config.exclude));
-        Function<String, List<String>> trending =
-                c -> Arrays.asList(board.list(c.isEmpty() ? TrendingList.GLOBAL : c, now, halfLifeMs, 0).items);
-        List<String> slots = FillRefresh.refresh(items, reasons, excluded, trending, FillRefresh.Order.SLOTS).items();
+        List<String> seeds = Arrays.asList(seedItems(u));
+        ListRefresh.Current current = new ListRefresh.Current() {
+            @Override
+            public List<String> trending(String c) {
+                return Arrays.asList(board.list(c.isEmpty() ? TrendingList.GLOBAL : c, now, halfLifeMs, 0).items);
+            }
+
+            @Override
+            public ListRefresh.Similar similar(String item) {
+                return similar.get(item);
+            }
+        };
+        List<String> slots = ListRefresh.refresh(items, reasons, excluded, seeds, current, ListRefresh.Order.SLOTS).items();
         List<String> fillFirst =
-                FillRefresh.refresh(items, reasons, excluded, trending, FillRefresh.Order.FILL_FIRST).items();
+                ListRefresh.refresh(items, reasons, excluded, seeds, current, ListRefresh.Order.FILL_FIRST).items();
         staleLists.inc();
         staleOrder.observe(slots.indexOf(target), fillFirst.indexOf(target));
         return (u.staleFillFirst ? fillFirst : slots).toArray(new String[0]);
@@ -354,10 +368,17 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
         return -1;
     }
 
-    /** The user's latest excluded items, at most {@link FillRefresh#MAX_EXCLUDED}: stored beside the list. */
+    /** The user's latest items, most recent first: the seeds a reader recomputes co-visitation entries from. */
+    public static String[] seedItems(UserRanking u) {
+        String[] out = new String[u.seeds.length];
+        for (int i = 0; i < out.length; i++) out[i] = u.seeds[i].item;
+        return out;
+    }
+
+    /** The user's latest excluded items, at most {@link ListRefresh#MAX_EXCLUDED}: stored beside the list. */
     public static String[] excludedForRefresh(UserRanking u, JobConfig.Exclude exclude) {
         String[] all = exclude == JobConfig.Exclude.BOUGHT ? u.bought : u.seen; // most recent first
-        return all.length <= FillRefresh.MAX_EXCLUDED ? all : Arrays.copyOf(all, FillRefresh.MAX_EXCLUDED);
+        return all.length <= ListRefresh.MAX_EXCLUDED ? all : Arrays.copyOf(all, ListRefresh.MAX_EXCLUDED);
     }
 
     /**

@@ -1,10 +1,10 @@
 package io.shoprank.job.ranking;
 
-import io.shoprank.store.FillRefresh;
+import io.shoprank.store.ListRefresh;
 
 /**
  * Learns how a reader should order a stale list once its trending entries are refreshed
- * ({@link FillRefresh.Order}): in the slots the ranking gave them, or refreshed trending first. After a long
+ * ({@link ListRefresh.Order}): in the slots the ranking gave them, or refreshed trending first. After a long
  * absence the user's old neighbours may be worth less than what is trending now; how much depends on the shop.
  *
  * <p>Both orders hold the same items, so every target that meets a stale list tells how each would have done:
@@ -19,9 +19,9 @@ public final class StaleListOrder {
     private double slotsGain;
     private double fillFirstGain;
 
-    /** The better order so far; {@link FillRefresh.Order#SLOTS} until fill-first has done strictly better. */
-    public FillRefresh.Order current() {
-        return fillFirstGain > slotsGain ? FillRefresh.Order.FILL_FIRST : FillRefresh.Order.SLOTS;
+    /** The better order so far; {@link ListRefresh.Order#SLOTS} until fill-first has done strictly better. */
+    public ListRefresh.Order current() {
+        return fillFirstGain > slotsGain ? ListRefresh.Order.FILL_FIRST : ListRefresh.Order.SLOTS;
     }
 
     /** A target met a stale list: its 0-based rank in each order, -1 when absent (the same in both). */

@@ -235,6 +235,7 @@ class RecommendFunctionTest {
         assertArrayEquals(new String[] {"a", "p1"}, w.items);
         assertArrayEquals(new String[] {"viewed together with i1", "popular now"}, w.reasons);
         assertArrayEquals(new String[] {"i1"}, w.exclude, "what a reader's refresh must skip");
+        assertArrayEquals(new String[] {"i1"}, w.seeds, "the items a reader recomputes co-visitation from");
         assertEquals("slots", w.staleOrder);
 
         PrequentialOutcome o = outcomes().get(outcomes().size() - 1);

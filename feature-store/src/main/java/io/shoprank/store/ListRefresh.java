@@ -1,0 +1,252 @@
+package io.shoprank.store;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Refreshes a stale recommendation list at read time.
+ *
+ * <p>The job rebuilds a user's list at each of the user's events. Between events the list ages: its trending
+ * entries ("popular in &lt;category&gt;", "popular now") were the trending items of the moment it was built,
+ * and its co-visitation entries ("viewed together with &lt;item&gt;") came from the co-visitation counts of
+ * that moment. For a user back after days both are days old, while Redis holds the current trending and
+ * similar-items lists. So when a list is older than {@code staleAfterMs} (event time, against the global
+ * trending list's as-of time), each of these entries is drawn again, in list order, from its source as it
+ * stands now, skipping what is in the list already, what was drawn for an earlier slot and the user's
+ * excluded items (stored beside the list):
+ * <ul>
+ *   <li>a trending entry: the next item of the same trending list;</li>
+ *   <li>a co-visitation entry: the next of the user's co-visitation candidates recomputed from the current
+ *   similar-items lists of the user's latest items (the seeds, stored beside the list, most recent first): a
+ *   neighbour of the seed at distance d scores its similar-items score / (1 + d), summed over the seeds, as
+ *   the job ranks them; its reason names the seed that contributes most.</li>
+ * </ul>
+ * Other entries (embedding neighbours) keep their places and items. A slot whose source has nothing left keeps
+ * its old item unless that one is taken, else it is dropped. Scores stay the slot's: they are what the
+ * ranking gave that place.
+ *
+ * <p>The client ({@link FeatureStoreClient}) and the job's evaluation (the list a user is served) both use
+ * this class, so the evaluation measures what a frontend reads. Pure: no I/O.
+ */
+public final class ListRefresh {
+    /** Reason of a fill entry from global trending (the job writes exactly this). */
+    public static final String POPULAR_NOW = "popular now";
+    /** Prefix of a fill entry from a category's trending list: {@code "popular in " + category}. */
+    public static final String POPULAR_IN = "popular in ";
+    /** Prefix of a co-visitation entry: {@code "viewed together with " + seed}. */
+    public static final String VIEWED_WITH = "viewed together with ";
+    /** A list built this long before the current trending lists is refreshed (event time). */
+    public static final long DEFAULT_STALE_AFTER_MS = 60 * 60 * 1000L;
+    /** The latest excluded items stored beside a list for the refresh (older ones may come back). */
+    public static final int MAX_EXCLUDED = 50;
+
+    private ListRefresh() {
+    }
+
+    /**
+     * How a refreshed list is ordered, chosen by the job from what served better so far and stored with each
+     * list (meta field {@code stale_order}): {@link #SLOTS} keeps every entry in its place; {@link #FILL_FIRST}
+     * puts the refreshed trending entries first (after a long absence current trending may beat the user's
+     * personal entries), then the others, each group in list order.
+     */
+    public enum Order {
+        SLOTS("slots"), FILL_FIRST("fill_first");
+
+        public final String field;
+
+        Order(String field) {
+            this.field = field;
+        }
+
+        /** The order stored in the meta field; {@link #SLOTS} when absent or unknown. */
+        public static Order parse(String field) {
+            return FILL_FIRST.field.equals(field) ? FILL_FIRST : SLOTS;
+        }
+    }
+
+    /** A similar-items list as Redis holds it: items best first, aligned scores. */
+    public record Similar(List<String> items, List<Double> scores) {
+        public static final Similar NONE = new Similar(List.of(), List.of());
+    }
+
+    /** The sources as they stand now (what Redis holds). */
+    public interface Current {
+        /** The trending list of {@link #fillSource} ("" = global); null or empty when unknown. */
+        List<String> trending(String source);
+
+        /** The item's similar-items list; null or {@link Similar#NONE} when unknown. */
+        Similar similar(String item);
+    }
+
+    /**
+     * A refreshed list: {@code items.get(j)} takes the place of stored entry {@code slots[j]}, whose score it
+     * keeps; {@code reasons.get(j)} is its reason (a refreshed co-visitation entry names its own seed).
+     */
+    public record Refreshed(List<String> items, List<String> reasons, int[] slots) {
+        /** The values of the stored list's aligned array (scores) for the refreshed entries. */
+        public <T> List<T> aligned(List<T> stored) {
+            List<T> out = new ArrayList<>(slots.length);
+            for (int s : slots) out.add(stored.get(s));
+            return out;
+        }
+    }
+
+    /** The reason the job gives an entry taken from {@code category}'s trending list (global when null). */
+    public static String reasonFor(String category) {
+        return category == null ? POPULAR_NOW : POPULAR_IN + category;
+    }
+
+    /**
+     * The trending list a fill entry came from: "" for global trending, the category for a category's, null
+     * for any other entry.
+     */
+    public static String fillSource(String reason) {
+        if (reason == null) return null;
+        if (reason.equals(POPULAR_NOW)) return "";
+        if (reason.startsWith(POPULAR_IN)) return reason.substring(POPULAR_IN.length());
+        return null;
+    }
+
+    static boolean isCovisit(String reason) {
+        return reason != null && reason.startsWith(VIEWED_WITH);
+    }
+
+    /** The categories whose trending lists a refresh of this list needs ("" is global trending). */
+    public static Set<String> sources(List<String> reasons) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String r : reasons) {
+            String s = fillSource(r);
+            if (s != null) out.add(s);
+        }
+        return out;
+    }
+
+    /** True when the list has co-visitation entries, whose refresh needs the seeds' similar-items lists. */
+    public static boolean needsSimilar(List<String> reasons) {
+        for (String r : reasons) {
+            if (isCovisit(r)) return true;
+        }
+        return false;
+    }
+
+    /** True when a list as of {@code listTs} is stale against trending as of {@code trendingTs}. */
+    public static boolean isStale(long listTs, long trendingTs, long staleAfterMs) {
+        return trendingTs - listTs >= staleAfterMs;
+    }
+
+    /**
+     * The list with its trending and co-visitation entries drawn again from their current sources.
+     *
+     * @param items    the stored list, best first
+     * @param reasons  aligned with {@code items}
+     * @param excluded items the user must not be shown (seen or bought)
+     * @param seeds    the user's latest items, most recent first (the co-visitation seeds)
+     * @param current  the sources as they stand now
+     * @param order    how to order the result
+     */
+    public static Refreshed refresh(List<String> items, List<String> reasons, Collection<String> excluded,
+                                    List<String> seeds, Current current, Order order) {
+        int n = items.size();
+        String[] picked = new String[n];
+        String[] why = new String[n];
+        boolean[] fill = new boolean[n];
+        boolean[] covisit = new boolean[n];
+        Set<String> taken = new HashSet<>(excluded);
+        for (int i = 0; i < n; i++) {
+            fill[i] = fillSource(reasons.get(i)) != null;
+            covisit[i] = isCovisit(reasons.get(i));
+            why[i] = reasons.get(i);
+            if (!fill[i] && !covisit[i]) {
+                picked[i] = items.get(i);
+                taken.add(items.get(i));
+            }
+        }
+        Map<String, List<String>> lists = new HashMap<>();
+        Map<String, Integer> cursor = new HashMap<>();
+        List<String[]> neighbours = null; // [item, seed], best first
+        for (int i = 0; i < n; i++) {
+            String source;
+            List<String> from;
+            if (fill[i]) {
+                source = fillSource(reasons.get(i));
+                from = lists.computeIfAbsent(source, s -> orEmpty(current.trending(s)));
+            } else if (covisit[i]) {
+                if (neighbours == null) neighbours = covisitCandidates(seeds, excluded, current);
+                source = null;
+                from = null;
+            } else {
+                continue;
+            }
+            int c = cursor.getOrDefault(source, 0);
+            int size = from != null ? from.size() : neighbours.size();
+            while (c < size && picked[i] == null) {
+                String candidate = from != null ? from.get(c) : neighbours.get(c)[0];
+                if (taken.add(candidate)) {
+                    picked[i] = candidate;
+                    if (from == null) why[i] = VIEWED_WITH + neighbours.get(c)[1];
+                }
+                c++;
+            }
+            cursor.put(source, c);
+            if (picked[i] == null && taken.add(items.get(i))) picked[i] = items.get(i);
+        }
+        List<String> out = new ArrayList<>(n);
+        List<String> outReasons = new ArrayList<>(n);
+        int[] slots = new int[n];
+        int j = 0;
+        for (int pass = order == Order.FILL_FIRST ? 0 : 1; pass < 2; pass++) {
+            for (int i = 0; i < n; i++) {
+                // FILL_FIRST: trending entries in pass 0, the others in pass 1; SLOTS: everything in pass 1
+                boolean now = order == Order.SLOTS || (pass == 0) == fill[i];
+                if (now && picked[i] != null) {
+                    out.add(picked[i]);
+                    outReasons.add(why[i]);
+                    slots[j++] = i;
+                }
+            }
+        }
+        return new Refreshed(out, outReasons, Arrays.copyOf(slots, j));
+    }
+
+    /**
+     * The co-visitation candidates from the seeds' current similar-items lists, best first, each with the seed
+     * that contributes most (ties in first-seen order, as the job's ranking).
+     */
+    static List<String[]> covisitCandidates(List<String> seeds, Collection<String> excluded, Current current) {
+        Set<String> skip = new HashSet<>(excluded);
+        Map<String, double[]> score = new LinkedHashMap<>(); // item -> [sum, best contribution]
+        Map<String, String> via = new HashMap<>();
+        for (int d = 0; d < seeds.size(); d++) {
+            Similar s = current.similar(seeds.get(d));
+            if (s == null) continue;
+            for (int i = 0; i < s.items().size(); i++) {
+                String c = s.items().get(i);
+                if (skip.contains(c)) continue;
+                double contribution = s.scores().get(i) / (1.0 + d);
+                double[] v = score.computeIfAbsent(c, k -> new double[2]);
+                v[0] += contribution;
+                if (contribution > v[1]) {
+                    v[1] = contribution;
+                    via.put(c, seeds.get(d));
+                }
+            }
+        }
+        List<Map.Entry<String, double[]>> ranked = new ArrayList<>(score.entrySet());
+        ranked.sort((a, b) -> Double.compare(b.getValue()[0], a.getValue()[0])); // stable
+        List<String[]> out = new ArrayList<>(ranked.size());
+        for (Map.Entry<String, double[]> e : ranked) out.add(new String[] {e.getKey(), via.get(e.getKey())});
+        return out;
+    }
+
+    private static List<String> orEmpty(List<String> l) {
+        return l == null ? List.of() : l;
+    }
+}
