@@ -56,6 +56,8 @@ public final class ModelReplica {
             embeddings.put(r.item, r.p, r.q, r.b);
             updatedItems.add(r.item);
         }
+        // a replica publishes nothing: without this the change set would grow with every item ever updated
+        embeddings.clearChanged();
         appliedEpoch = d.epoch;
         version = d.version;
     }

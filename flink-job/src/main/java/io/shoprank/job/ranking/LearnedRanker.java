@@ -52,22 +52,60 @@ public final class LearnedRanker {
         return model.n();
     }
 
+    private static final CandidateSource[] SOURCES = CandidateSource.values();
+    private static final float[] ONES = ones(FEATURES);
+
     /** The candidate's probability of being the next item. */
     public double score(CandidatePool.Candidate c) {
-        int[] idx = features(c);
-        return model.predict(idx, ones(idx.length), margin(c));
+        Encoded e = encode(c);
+        return model.predict(e.idx, ONES, e.margin);
     }
 
     /** One target: every candidate of the pool as it was is an example, the target (if proposed) the positive. */
     public void observe(CandidatePool pool, String target) {
         for (CandidatePool.Candidate c : pool.candidates()) {
-            int[] idx = features(c);
-            model.update(idx, ones(idx.length), c.item.equals(target), margin(c));
+            Encoded e = encode(c);
+            model.update(e.idx, ONES, c.item.equals(target), e.margin);
         }
     }
 
-    private double margin(CandidatePool.Candidate c) {
-        double p = Math.min(1 - 1e-9, Math.max(1e-9, priors.probability(c)));
+    /** A candidate's hashed features and the prior's margin (its log-odds). */
+    private record Encoded(int[] idx, double margin) {}
+
+    /**
+     * {@link #features} and the margin in one pass over the sources, each source's slot computed once; the
+     * margin is {@link SourceCalibration#probability(CandidatePool.Candidate)}'s noisy-OR with the same
+     * arithmetic in the same order, so the same value as {@link #margin}.
+     */
+    private Encoded encode(CandidatePool.Candidate c) {
+        int[] idx = new int[FEATURES];
+        int n = 0;
+        idx[n++] = index(CandidateSource.COUNT + 2, 0);
+        double miss = 1;
+        for (CandidateSource s : SOURCES) {
+            if (c.rank(s) >= 0) {
+                int slot = SourceCalibration.slot(c, s);
+                idx[n++] = index(s.ordinal(), slot);
+                miss *= 1 - priors.probability(s, slot);
+            }
+        }
+        if (c.conversionBucket >= 0) idx[n++] = index(CandidateSource.COUNT, c.conversionBucket);
+        if (c.embeddingBucket >= 0) idx[n++] = index(CandidateSource.COUNT + 1, c.embeddingBucket);
+        return new Encoded(java.util.Arrays.copyOf(idx, n), logOdds(1 - miss));
+    }
+
+    /** The prior's log-odds, from {@link SourceCalibration#probability(CandidatePool.Candidate)}. */
+    double margin(CandidatePool.Candidate c) {
+        return logOdds(priors.probability(c));
+    }
+
+    /** The margin {@link #score} and {@link #observe} use (computed with the features; equal to {@link #margin}). */
+    double encodedMargin(CandidatePool.Candidate c) {
+        return encode(c).margin;
+    }
+
+    private static double logOdds(double probability) {
+        double p = Math.min(1 - 1e-9, Math.max(1e-9, probability));
         return Math.log(p / (1 - p));
     }
 
@@ -77,15 +115,7 @@ public final class LearnedRanker {
      * by the other features, pushing down candidates proposed by more sources.
      */
     int[] features(CandidatePool.Candidate c) {
-        int[] idx = new int[FEATURES];
-        int n = 0;
-        idx[n++] = index(CandidateSource.COUNT + 2, 0);
-        for (CandidateSource s : CandidateSource.values()) {
-            if (c.rank(s) >= 0) idx[n++] = index(s.ordinal(), SourceCalibration.slot(c, s));
-        }
-        if (c.conversionBucket >= 0) idx[n++] = index(CandidateSource.COUNT, c.conversionBucket);
-        if (c.embeddingBucket >= 0) idx[n++] = index(CandidateSource.COUNT + 1, c.embeddingBucket);
-        return java.util.Arrays.copyOf(idx, n);
+        return encode(c).idx;
     }
 
     private int index(int feature, int slot) {

@@ -8,7 +8,6 @@ import io.shoprank.job.model.embedding.JointScorer;
 import io.shoprank.job.model.embedding.UserVectors;
 import io.shoprank.job.model.ftrl.ConversionFeatures;
 import io.shoprank.job.model.ftrl.FeatureHasher;
-import io.shoprank.job.model.ftrl.HashedFeatures;
 
 import java.util.Arrays;
 import java.util.HashMap;
@@ -113,15 +112,22 @@ final class ModelScoring {
             item = new ConversionInputs.Item(c.category(), Double.NEGATIVE_INFINITY, 0, 0, Double.NaN);
         }
         String category = item.category();
-        ConversionInputs.User user = category == null
-                ? ConversionInputs.User.of(u.categories, null, u.nextSeq, u.lastTs)
-                : byCategory.computeIfAbsent(category,
-                        cat -> ConversionInputs.User.of(u.categories, cat, u.nextSeq, u.lastTs));
-        HashedFeatures f = features.features(
+        ConversionInputs.User user;
+        if (category == null) {
+            user = ConversionInputs.User.of(u.categories, null, u.nextSeq, u.lastTs);
+        } else {
+            user = byCategory.get(category);
+            if (user == null) {
+                user = ConversionInputs.User.of(u.categories, category, u.nextSeq, u.lastTs);
+                byCategory.put(category, user);
+            }
+        }
+        // every feature has value 1 (ConversionFeatures): a candidate's row is its active weights
+        int[] idx = features.indices(
                 ConversionInputs.of(user, item, c.covisit(), u.lastTs, config.trendingHalfLife.toMillis()));
         float[] weights = replica.weights();
-        float[] g = new float[f.size()];
-        for (int i = 0; i < g.length; i++) g[i] = weights[f.idx()[i]] * f.val()[i];
+        float[] g = new float[idx.length];
+        for (int i = 0; i < g.length; i++) g[i] = weights[idx[i]];
         return g;
     }
 

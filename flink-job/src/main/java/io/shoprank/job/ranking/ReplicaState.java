@@ -29,7 +29,9 @@ public class ReplicaState {
         s.appliedEpoch = r.appliedEpoch();
         s.version = r.version();
         s.weights = r.weights().clone();
-        s.rows = r.embeddings().rows().stream().map(EmbeddingRow::copy).toArray(EmbeddingRow[]::new);
+        // the rows themselves, not copies: a replica never changes a row in place (ModelReplica replaces it
+        // with a new one from the delta), and Flink deep-copies operator state when it takes the snapshot
+        s.rows = r.embeddings().rows().toArray(new EmbeddingRow[0]);
         s.queued = r.queuedDeltas().toArray(new ModelDelta[0]);
         return s;
     }

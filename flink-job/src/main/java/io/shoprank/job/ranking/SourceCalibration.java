@@ -137,7 +137,13 @@ public final class SourceCalibration {
 
     /** The probability one source gives the candidate. */
     public double probability(CandidatePool.Candidate c, CandidateSource s) {
-        return hits[cell(s, slot(c, s))] / offers[cell(s, slot(c, s))];
+        return probability(s, slot(c, s));
+    }
+
+    /** The probability of a source's slot ({@link #slot}). */
+    double probability(CandidateSource s, int slot) {
+        int cell = cell(s, slot);
+        return hits[cell] / offers[cell];
     }
 
     /**

@@ -43,6 +43,17 @@ class ModelReplicaTest {
     }
 
     @Test
+    void aReplicaKeepsNoChangeSetOfItsOwn() {
+        // nothing drains a replica's changes: they must not pile up with every item ever updated
+        ModelReplica r = replica();
+        r.enqueue(delta(5, 1, new int[] {3}, new float[] {0.5f}, row("a", 1), row("b", 2)));
+        r.advanceTo(5);
+
+        assertEquals(2, r.embeddings().size());
+        assertTrue(r.embeddings().drainChanged().isEmpty());
+    }
+
+    @Test
     void deltasApplyInOrderUpToTheEpoch() {
         ModelReplica r = replica();
         r.enqueue(delta(5, 1, new int[] {3, 7}, new float[] {0.5f, -1f}, row("a", 1), row("b", 2)));

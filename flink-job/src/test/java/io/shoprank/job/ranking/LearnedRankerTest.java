@@ -53,6 +53,22 @@ class LearnedRankerTest {
     }
 
     @Test
+    void theMarginComputedWithTheFeaturesIsExactlyThePriorsLogOdds() {
+        // score and observe take the margin from the same pass as the features: bit for bit the calibration's
+        Random rnd = new Random(5);
+        LearnedRanker ranker = new LearnedRanker(priors);
+        int compared = 0;
+        for (int round = 0; round < 50; round++) {
+            for (CandidatePool.Candidate c : randomPool(rnd).candidates()) {
+                assertEquals(Double.doubleToLongBits(ranker.margin(c)), Double.doubleToLongBits(ranker.encodedMargin(c)),
+                        c.item);
+                compared++;
+            }
+        }
+        assertTrue(compared > 500);
+    }
+
+    @Test
     void oneFeaturePerSourceThatProposedTheCandidateAndPerModelThatScoredIt() {
         Pools p = new Pools().covisit("x", 3).offer(CATEGORY_1, "x", "c").offer(GLOBAL, "g", "x");
         LearnedRanker ranker = new LearnedRanker(priors);

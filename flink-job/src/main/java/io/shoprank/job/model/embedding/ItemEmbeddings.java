@@ -87,6 +87,11 @@ public final class ItemEmbeddings {
         return rows.values();
     }
 
+    /** Forgets which rows changed (a holder that never publishes changes, e.g. a replica). */
+    public void clearChanged() {
+        changed.clear();
+    }
+
     /** Copies of the rows changed since the previous drain (those still held). */
     public List<EmbeddingRow> drainChanged() {
         List<EmbeddingRow> out = new ArrayList<>(changed.size());

@@ -17,7 +17,10 @@ import java.util.Set;
  * </ul>
  * times {@code V = [[1_F, 0], [0, u], [0, 1]]}: column 0 is the conversion logit, column 1 {@code u . Q + b}.
  * Values move in and out through the native buffers' NIO views (ND4J's element-wise copies cost more than
- * the product). Pure apart from ND4J; one scorer per thread.
+ * the product): the candidates' rows are staged in a heap array and copied in with one bulk put (element-wise
+ * puts into a direct buffer cost more than the product itself), and the product goes into a long-lived
+ * column-major result (ND4J's {@code mmul} allocates a result and, for a row-major one, a temporary as
+ * well; the values are the same). Pure apart from ND4J; one scorer per thread.
  */
 public final class JointScorer {
     private final int features;
@@ -31,9 +34,17 @@ public final class JointScorer {
     private final FloatBuffer vView;
     private INDArray m;
     private FloatBuffer mView;
+    /** The product, column-major: column 0 (conversion logits) then column 1 ({@code u . Q + b}), {@link #rows} each. */
+    private INDArray product;
+    private FloatBuffer productView;
+    /** Rows of {@link #m}: the pool's, then the candidates'. */
+    private int rows;
+    /** Heap staging of the candidates' rows (row-major, width {@link #width}) and of one pool row. */
+    private float[] staged;
+    private final float[] poolRow;
     private int candidateCapacity;
     private int poolSize;
-    private FloatBuffer scores;
+    private boolean scored;
 
     public JointScorer(int features, int dim, int poolCapacity) {
         this.features = features;
@@ -41,6 +52,7 @@ public final class JointScorer {
         this.width = features + dim + 1;
         this.poolCapacity = poolCapacity;
         this.ids = new String[poolCapacity];
+        this.poolRow = new float[width];
         this.v = Nd4jArrays.matrix(width, 2);
         this.vView = Nd4jArrays.view(v);
         for (int i = 0; i < features; i++) vView.put(2 * i, 1f);
@@ -50,7 +62,8 @@ public final class JointScorer {
 
     private void allocate(int candidates, FloatBuffer old) {
         candidateCapacity = Integer.highestOneBit(Math.max(candidates, 64) - 1) << 1;
-        m = Nd4jArrays.matrix(poolCapacity + candidateCapacity, width);
+        rows = poolCapacity + candidateCapacity;
+        m = Nd4jArrays.matrix(rows, width);
         FloatBuffer next = Nd4jArrays.view(m);
         if (old != null) {
             old.position(0).limit(poolCapacity * width);
@@ -58,6 +71,10 @@ public final class JointScorer {
             old.limit(old.capacity());
         }
         mView = next;
+        staged = new float[candidateCapacity * width];
+        product = Nd4jArrays.columnMajor(rows, 2);
+        productView = Nd4jArrays.view(product);
+        scored = false;
     }
 
     /** The item's vector changed: (re)write its pool row, taking the least recently updated slot when new. */
@@ -73,14 +90,23 @@ public final class JointScorer {
             ids[slot] = row.item;
         }
         slotOf.put(row.item, slot);
-        writeRow(slot, null, row.q, row.b);
+        // [0_F | Q | b]: the first F values of poolRow stay 0
+        System.arraycopy(row.q, 0, poolRow, features, dim);
+        poolRow[width - 1] = row.b;
+        mView.position(slot * width);
+        mView.put(poolRow, 0, width);
     }
 
-    private void writeRow(int row, float[] weights, float[] q, float b) {
-        mView.position(row * width);
-        for (int i = 0; i < features; i++) mView.put(weights == null ? 0f : weights[i]);
-        for (int i = 0; i < dim; i++) mView.put(q == null ? 0f : q[i]);
-        mView.put(b);
+    /** Writes candidate row r's {@code [W | Q | b]} into the staging array (zeros where Q is null). */
+    private void stage(int r, float[] weights, float[] q, float b) {
+        int at = r * width;
+        System.arraycopy(weights, 0, staged, at, features);
+        if (q == null) {
+            java.util.Arrays.fill(staged, at + features, at + width, 0f);
+        } else {
+            System.arraycopy(q, 0, staged, at + features, dim);
+            staged[at + width - 1] = b;
+        }
     }
 
     public int poolSize() {
@@ -95,37 +121,40 @@ public final class JointScorer {
         int k = gatheredWeights.length;
         if (k > candidateCapacity) allocate(k, mView);
         for (int r = 0; r < k; r++) {
-            writeRow(poolCapacity + r, gatheredWeights[r], targetVectors[r], targetVectors[r] == null ? 0f : biases[r]);
+            stage(r, gatheredWeights[r], targetVectors[r], biases[r]);
         }
+        mView.position(poolCapacity * width);
+        mView.put(staged, 0, k * width);
         for (int i = 0; i < dim; i++) vView.put(2 * (features + i) + 1, u[i]);
-        scores = Nd4jArrays.view(m.mmul(v));
+        m.mmuli(v, product);
+        scored = true;
     }
 
     public double conversionLogit(int candidate) {
-        return scores.get(2 * (poolCapacity + candidate));
+        return productView.get(poolCapacity + candidate);
     }
 
     public double embeddingScore(int candidate) {
-        return scores.get(2 * (poolCapacity + candidate) + 1);
+        return productView.get(rows + poolCapacity + candidate);
     }
 
     /** The pool's score of an item ({@code u . Q + b}), or NaN when it is not in the pool. */
     public double poolScore(String item) {
         Integer slot = slotOf.get(item);
-        return slot == null ? Double.NaN : scores.get(2 * slot + 1);
+        return slot == null ? Double.NaN : productView.get(rows + slot);
     }
 
     /** Up to {@code n} pool items by {@code u . Q + b}, best first, skipping {@code excluded} (ties: slot order). */
     public String[] nearest(int n, Set<String> excluded) {
-        if (poolSize == 0 || n == 0 || scores == null) return new String[0];
+        if (poolSize == 0 || n == 0 || !scored) return new String[0];
         // a bounded insertion list: n is small, the pool is not, so no full sort
-        float[] all = new float[2 * poolSize];
-        scores.get(0, all); // one bulk copy out of the native buffer
+        float[] all = new float[poolSize];
+        productView.get(rows, all); // the pool's part of column 1: one bulk copy out of the native buffer
         int[] best = new int[n];
         float[] bestScore = new float[n];
         int found = 0;
         for (int i = 0; i < poolSize; i++) {
-            float s = all[2 * i + 1];
+            float s = all[i];
             if (found == n && s <= bestScore[n - 1]) continue;
             if (excluded.contains(ids[i])) continue;
             int at = Math.min(found, n - 1);

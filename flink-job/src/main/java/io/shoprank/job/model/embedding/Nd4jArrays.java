@@ -20,6 +20,14 @@ final class Nd4jArrays {
         return Nd4j.create(DataType.FLOAT, new long[] {rows, cols}, 'c');
     }
 
+    /**
+     * A float matrix in column-major order: the result layout ND4J's matrix product writes directly (into a
+     * row-major result it writes a temporary and copies).
+     */
+    static INDArray columnMajor(int rows, int cols) {
+        return Nd4j.create(DataType.FLOAT, new long[] {rows, cols}, 'f');
+    }
+
     static FloatBuffer view(INDArray a) {
         return a.data().asNioFloat();
     }

@@ -54,6 +54,13 @@ public final class ConversionFeatures {
     }
 
     public HashedFeatures features(Input in) {
+        float[] val = new float[FIELDS];
+        Arrays.fill(val, 1f);
+        return new HashedFeatures(indices(in), val);
+    }
+
+    /** The hashed indices of {@link #features} alone (every value is 1). */
+    public int[] indices(Input in) {
         int covisit = FeatureHasher.logBucket(in.covisitScore());
         int popularity = FeatureHasher.logBucket(in.itemPopularity());
         int share = shareBucket(in.categoryShare());
@@ -76,9 +83,7 @@ public final class ConversionFeatures {
             index(10, "activity_x_popularity", activity, popularity),
             index(11, "recency_x_covisit", recency, covisit),
         };
-        float[] val = new float[FIELDS];
-        Arrays.fill(val, 1f);
-        return new HashedFeatures(idx, val);
+        return idx;
     }
 
     /** b with the smoothed rate (conversions + 1) / (views + 20) in [2^-b, 2^(1-b)), clipped to 0..9. */

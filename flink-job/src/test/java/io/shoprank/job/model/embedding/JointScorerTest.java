@@ -76,6 +76,28 @@ class JointScorerTest {
     }
 
     @Test
+    void aLaterCallOverwritesTheRowsOfTheEarlierOneIncludingTheEmbeddingPart() {
+        // rows are staged and copied in bulk: a candidate without a target vector must not keep the Q and b
+        // an earlier call left in its row, and the pool's scores follow the latest user vector
+        JointScorer s = new JointScorer(2, 2, 4);
+        s.touch(row("p", 0.25f, 1, 0));
+        s.score(new float[][] {{1, 1}, {2, 2}, {3, 3}}, new float[][] {{5, 5}, {6, 6}, {7, 7}}, new float[] {1, 2, 3},
+                new float[] {1, 1});
+        assertEquals(11, s.embeddingScore(0), 1e-6);
+        assertEquals(1.25, s.poolScore("p"), 1e-6);
+
+        s.score(new float[][] {{0.5f, 0.25f}, {-1, 0}}, new float[][] {null, {1, 2}}, new float[] {9, -1},
+                new float[] {2, -1});
+
+        assertEquals(0.75, s.conversionLogit(0), 1e-6);
+        assertEquals(0, s.embeddingScore(0), 0, "no target vector: neither the old Q nor a bias");
+        assertEquals(-1, s.conversionLogit(1), 1e-6);
+        assertEquals(2 * 1 + -1 * 2 - 1, s.embeddingScore(1), 1e-6);
+        assertEquals(2.25, s.poolScore("p"), 1e-6);
+        assertArrayEquals(new String[] {"p"}, s.nearest(3, Set.of()));
+    }
+
+    @Test
     void nearestRanksThePoolByUserScoreAndSkipsExcluded() {
         JointScorer s = new JointScorer(1, 2, 10);
         s.touch(row("a", 0, 1, 0));   // u.q = 1

@@ -25,6 +25,12 @@ class ConversionFeaturesTest {
     }
 
     @Test
+    void theIndicesAloneAreTheFeaturesIndices() {
+        // scoring reads the indices alone (every value is 1): the same as the examples' features
+        assertArrayEquals(FEATURES.features(BASE).idx(), FEATURES.indices(BASE));
+    }
+
+    @Test
     void deterministic() {
         HashedFeatures a = FEATURES.features(BASE);
         HashedFeatures b = new ConversionFeatures(new FeatureHasher(1 << 20)).features(BASE);
