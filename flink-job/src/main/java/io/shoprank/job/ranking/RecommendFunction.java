@@ -35,8 +35,10 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -342,10 +344,15 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
         List<String> reasons = Arrays.asList(u.servedReasons);
         List<String> excluded = Arrays.asList(excludedForRefresh(u, config.exclude));
         List<String> seeds = Arrays.asList(seedItems(u));
+        // a source gives at most one item per slot plus one per item it skips (excluded, or in the list): no
+        // refresh reads further, so longer lists are not built; and both orders' refreshes share them
+        int limit = 2 * u.served.length + excluded.size();
+        Map<String, List<String>> lists = new HashMap<>();
         ListRefresh.Current current = new ListRefresh.Current() {
             @Override
             public List<String> trending(String c) {
-                return Arrays.asList(board.list(c.isEmpty() ? TrendingList.GLOBAL : c, now, halfLifeMs, 0).items);
+                return lists.computeIfAbsent(c, k -> Arrays.asList(
+                        board.list(k.isEmpty() ? TrendingList.GLOBAL : k, now, halfLifeMs, 0, limit).items));
             }
 
             @Override
