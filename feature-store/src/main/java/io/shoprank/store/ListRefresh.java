@@ -30,8 +30,8 @@ import java.util.Set;
  *   the job ranks them; its reason names the seed that contributes most.</li>
  * </ul>
  * Other entries (embedding neighbours) keep their places and items. A slot whose source has nothing left keeps
- * its old item unless that one is taken, else it is dropped. Scores stay the slot's: they are what the
- * ranking gave that place.
+ * its old item, or takes the first stored item still free when that one is taken, so a refreshed list is as
+ * long as the stored one. Scores stay the slot's: they are what the ranking gave that place.
  *
  * <p>The client ({@link FeatureStoreClient}) and the job's evaluation (the list a user is served) both use
  * this class, so the evaluation measures what a frontend reads. Pure: no I/O.
@@ -88,7 +88,8 @@ public final class ListRefresh {
 
     /**
      * A refreshed list: {@code items.get(j)} takes the place of stored entry {@code slots[j]}, whose score it
-     * keeps; {@code reasons.get(j)} is its reason (a refreshed co-visitation entry names its own seed).
+     * keeps; {@code reasons.get(j)} is its reason (a refreshed co-visitation entry names its own seed). As long
+     * as the stored list unless stored items were excluded (which the job never writes).
      */
     public record Refreshed(List<String> items, List<String> reasons, int[] slots) {
         /** The values of the stored list's aligned array (scores) for the refreshed entries. */
@@ -196,7 +197,7 @@ public final class ListRefresh {
                 c++;
             }
             cursor.put(source, c);
-            if (picked[i] == null && taken.add(items.get(i))) picked[i] = items.get(i);
+            if (picked[i] == null) picked[i] = leftover(items, i, taken);
         }
         List<String> out = new ArrayList<>(n);
         List<String> outReasons = new ArrayList<>(n);
@@ -244,6 +245,19 @@ public final class ListRefresh {
         List<String[]> out = new ArrayList<>(ranked.size());
         for (Map.Entry<String, double[]> e : ranked) out.add(new String[] {e.getKey(), via.get(e.getKey())});
         return out;
+    }
+
+    /**
+     * A slot whose source has nothing left: its old item if still free, else the first stored item still free,
+     * so the list keeps its length (stored items are never excluded: the job left them out); null only when
+     * every stored item is taken.
+     */
+    private static String leftover(List<String> items, int slot, Set<String> taken) {
+        if (taken.add(items.get(slot))) return items.get(slot);
+        for (String item : items) {
+            if (taken.add(item)) return item;
+        }
+        return null;
     }
 
     private static List<String> orEmpty(List<String> l) {

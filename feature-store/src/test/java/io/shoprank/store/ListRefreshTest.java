@@ -81,9 +81,22 @@ class ListRefreshTest {
 
         ListRefresh.Refreshed gone = ListRefresh.refresh(List.of("old1", "old1x"), List.of(NOW, NOW),
                 List.of("old1"), List.of(), trending(s -> List.of()), SLOTS);
-        // the first slot's old item is excluded now and nothing else is left: dropped
+        // the first slot's old item is excluded (a hand-made case: the job never stores an excluded item), so it
+        // takes the next stored item still free; the second slot then has nothing left: dropped
         assertEquals(List.of("old1x"), gone.items());
-        assertArrayEquals(new int[] {1}, gone.slots());
+        assertArrayEquals(new int[] {0}, gone.slots());
+    }
+
+    @Test
+    void aSlotWhoseOldItemWasTakenByAnEarlierSlotTakesAnotherStoredItemSoTheListKeepsItsLength() {
+        List<String> items = List.of("a", "b");
+        List<String> reasons = List.of(NOW, "viewed together with x");
+
+        // trending now has b first: the first slot takes it; x has no similar-items list any more
+        ListRefresh.Refreshed out = ListRefresh.refresh(items, reasons, List.of(), List.of("x"),
+                trending(s -> List.of("b")), SLOTS);
+
+        assertEquals(List.of("b", "a"), out.items());
     }
 
     @Test

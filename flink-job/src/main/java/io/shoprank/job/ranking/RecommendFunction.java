@@ -170,7 +170,8 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
     /**
      * The user's list as last published ({@link UserRanking#version()}), from the state alone, so the republish
      * tool writes exactly what the job wrote; null when the state holds no published list (state written before
-     * the list was kept). With it go the user's latest excluded items, for a read-time fill refresh.
+     * the list was kept). With it go what a reader needs to refresh it when it is stale: the user's latest
+     * excluded items, the seeds and the order ({@link ListRefresh}).
      */
     public static StoreWrite listWrite(String user, UserRanking u, long redisTtlMs, JobConfig.Exclude exclude) {
         if (u.listItems == null || u.listScores == null) {
@@ -327,10 +328,11 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
     }
 
     /**
-     * The list the user's frontend reads now: the one built at the user's latest event, its trending entries
-     * refreshed from the current trending lists when it is stale and ordered as stored with it, exactly as
-     * {@link ListRefresh} does in the feature-store client (with the exclusions the list's meta carries, see
-     * {@link #excludedForRefresh}). A stale list also teaches {@link StaleListOrder} how both orders did on
+     * The list the user's frontend reads now: the one built at the user's latest event, and when it is stale,
+     * its trending entries drawn again from the current trending lists (this subtask's board) and its
+     * co-visitation entries from the seeds' current similar-items lists ({@link SimilarLists}), in the order
+     * stored with it, exactly as {@link ListRefresh} does in the feature-store client (with the exclusions and
+     * seeds the list's meta carries). A stale list also teaches {@link StaleListOrder} how both orders did on
      * {@code target}.
      */
     private String[] servedNow(UserRanking u, String target) {
@@ -360,7 +362,8 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
                 return similar.get(item);
             }
         };
-        List<String> slots = ListRefresh.refresh(items, reasons, excluded, seeds, current, ListRefresh.Order.SLOTS).items();
+        List<String> slots =
+                ListRefresh.refresh(items, reasons, excluded, seeds, current, ListRefresh.Order.SLOTS).items();
         List<String> fillFirst =
                 ListRefresh.refresh(items, reasons, excluded, seeds, current, ListRefresh.Order.FILL_FIRST).items();
         staleLists.inc();
