@@ -45,8 +45,6 @@ public final class ListRefresh {
     public static final String VIEWED_WITH = "viewed together with ";
     /** A list built this long before the current trending lists is refreshed (event time). */
     public static final long DEFAULT_STALE_AFTER_MS = 60 * 60 * 1000L;
-    /** The latest excluded items stored beside a list for the refresh (older ones may come back). */
-    public static final int MAX_EXCLUDED = 50;
 
     private ListRefresh() {
     }

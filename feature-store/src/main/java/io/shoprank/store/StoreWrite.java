@@ -51,7 +51,7 @@ public class StoreWrite {
     public String[] reasons;
     /**
      * A user's list only, may be null: the user's latest excluded (seen or bought) items, at most
-     * {@link ListRefresh#MAX_EXCLUDED}, which a read-time refresh of the list's trending entries skips.
+     * the job's {@code --max-seen-items}, which a read-time refresh of the list skips.
      */
     public String[] exclude;
     /**

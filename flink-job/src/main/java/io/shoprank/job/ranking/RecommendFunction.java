@@ -385,10 +385,12 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
         return out;
     }
 
-    /** The user's latest excluded items, at most {@link ListRefresh#MAX_EXCLUDED}: stored beside the list. */
+    /**
+     * Every item the ranking excludes for the user (seen, or bought, up to {@code --max-seen-items}, most recent
+     * first): stored beside the list, so that a refresh never shows what the ranking would not.
+     */
     public static String[] excludedForRefresh(UserRanking u, JobConfig.Exclude exclude) {
-        String[] all = exclude == JobConfig.Exclude.BOUGHT ? u.bought : u.seen; // most recent first
-        return all.length <= ListRefresh.MAX_EXCLUDED ? all : Arrays.copyOf(all, ListRefresh.MAX_EXCLUDED);
+        return exclude == JobConfig.Exclude.BOUGHT ? u.bought : u.seen;
     }
 
     /**
