@@ -90,6 +90,28 @@ public final class ListRefresh {
      * as the stored list unless stored items were excluded (which the job never writes).
      */
     public record Refreshed(List<String> items, List<String> reasons, int[] slots) {
+        /**
+         * This refresh, made in {@link Order#SLOTS}, in {@code order}: the picks do not depend on the order, so
+         * both orders of a list cost one refresh. {@code storedReasons}: the stored list's reasons.
+         */
+        public Refreshed ordered(Order order, List<String> storedReasons) {
+            if (order == Order.SLOTS) return this;
+            List<String> out = new ArrayList<>(slots.length);
+            List<String> outReasons = new ArrayList<>(slots.length);
+            int[] outSlots = new int[slots.length];
+            int j = 0;
+            for (int pass = 0; pass < 2; pass++) { // the trending entries, then the others, each in list order
+                for (int k = 0; k < slots.length; k++) {
+                    if ((pass == 0) == (fillSource(storedReasons.get(slots[k])) != null)) {
+                        out.add(items.get(k));
+                        outReasons.add(reasons.get(k));
+                        outSlots[j++] = slots[k];
+                    }
+                }
+            }
+            return new Refreshed(out, outReasons, outSlots);
+        }
+
         /** The values of the stored list's aligned array (scores) for the refreshed entries. */
         public <T> List<T> aligned(List<T> stored) {
             List<T> out = new ArrayList<>(slots.length);
@@ -201,18 +223,14 @@ public final class ListRefresh {
         List<String> outReasons = new ArrayList<>(n);
         int[] slots = new int[n];
         int j = 0;
-        for (int pass = order == Order.FILL_FIRST ? 0 : 1; pass < 2; pass++) {
-            for (int i = 0; i < n; i++) {
-                // FILL_FIRST: trending entries in pass 0, the others in pass 1; SLOTS: everything in pass 1
-                boolean now = order == Order.SLOTS || (pass == 0) == fill[i];
-                if (now && picked[i] != null) {
-                    out.add(picked[i]);
-                    outReasons.add(why[i]);
-                    slots[j++] = i;
-                }
+        for (int i = 0; i < n; i++) {
+            if (picked[i] != null) {
+                out.add(picked[i]);
+                outReasons.add(why[i]);
+                slots[j++] = i;
             }
         }
-        return new Refreshed(out, outReasons, Arrays.copyOf(slots, j));
+        return new Refreshed(out, outReasons, Arrays.copyOf(slots, j)).ordered(order, reasons);
     }
 
     /**

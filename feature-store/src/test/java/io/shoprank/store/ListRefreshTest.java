@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -60,6 +61,25 @@ class ListRefreshTest {
         assertEquals(List.of(0.3, 0.1, 0.4, 0.2), out.aligned(List.of(0.4, 0.3, 0.2, 0.1)));
         assertEquals(List.of(SHOES, NOW, "viewed together with x", "similar to items you viewed"),
                 out.aligned(reasons));
+    }
+
+    @Test
+    void bothOrdersComeFromOneRefresh() {
+        List<String> items = List.of("a", "old1", "b", "old2", "old3");
+        List<String> reasons = List.of("viewed together with x", SHOES, "similar to items you viewed", NOW, SHOES);
+        Map<String, List<String>> current = Map.of("shoes", List.of("s1", "a"), "", List.of("t1"));
+
+        ListRefresh.Refreshed slots =
+                ListRefresh.refresh(items, reasons, List.of(), List.of(), trending(current::get), SLOTS);
+        ListRefresh.Refreshed fillFirst =
+                ListRefresh.refresh(items, reasons, List.of(), List.of(), trending(current::get), FILL_FIRST);
+        ListRefresh.Refreshed reordered = slots.ordered(FILL_FIRST, reasons);
+
+        assertEquals(List.of("s1", "t1", "old3", "a", "b"), fillFirst.items(), "the last shoes slot kept its item");
+        assertEquals(fillFirst.items(), reordered.items());
+        assertEquals(fillFirst.reasons(), reordered.reasons());
+        assertArrayEquals(fillFirst.slots(), reordered.slots());
+        assertSame(slots, slots.ordered(SLOTS, reasons));
     }
 
     @Test

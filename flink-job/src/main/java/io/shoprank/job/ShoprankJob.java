@@ -16,15 +16,16 @@ import io.shoprank.job.features.UserFeaturesFunction;
 import io.shoprank.job.model.ModelDelta;
 import io.shoprank.job.model.ModelUpdater;
 import io.shoprank.job.ranking.ModelGatedOperator;
+import io.shoprank.job.ranking.RankingUpdate;
 import io.shoprank.job.ranking.RecommendFunction;
 import io.shoprank.job.sink.RedisSink;
+import io.shoprank.job.stock.StockChange;
 import io.shoprank.job.source.Sources;
 import io.shoprank.job.trending.TrendingFunction;
 import io.shoprank.job.trending.TrendingList;
 import io.shoprank.store.StoreWrite;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -128,25 +129,27 @@ public final class ShoprankJob {
                 .name("co-visitation").uid("co-visitation");
         DataStream<StoreWrite> similar = touches.getSideOutput(CoVisitationFunction.SIMILAR);
 
-        // ranking, with the online models' versions broadcast from their one updater (see ModelGatedOperator)
-        KeyedStream<Touch, String> touchesByUser = touches.keyBy(t -> t.event.user);
-        RecommendFunction recommend = new RecommendFunction(config);
-        SingleOutputStreamOperator<StoreWrite> recommendations;
+        // ranking, with the online models' versions from their one updater and the catalog's stock changes
+        // broadcast to every subtask (see ModelGatedOperator)
+        DataStream<RankingUpdate> rankingUpdates = catalog
+                .filter(c -> c.inStock != null).name("stock changes")
+                .map(c -> RankingUpdate.of(StockChange.of(c))).name("stock changes");
         DataStream<ModelDelta> modelVersions = null;
-        if (!config.models.any()) {
-            recommendations = touchesByUser.process(recommend).name("recommend").uid("recommend");
-        } else {
+        if (config.models.any()) {
             modelVersions = touches.getSideOutput(CoVisitationFunction.EXAMPLES)
                     .keyBy(e -> (byte) 0)
                     .process(new ModelUpdater(config))
                     .name("model updater").uid("model-updater")
                     .setParallelism(1).setMaxParallelism(1)
                     .setBufferTimeout(0); // a version is small and rare: send it at once
-            recommendations = touchesByUser.connect(modelVersions.broadcast())
-                    .transform("recommend", TypeInformation.of(StoreWrite.class),
-                            new ModelGatedOperator(recommend, config.modelEpoch.toMillis()))
-                    .uid("recommend");
+            rankingUpdates = rankingUpdates.union(modelVersions
+                    .map(RankingUpdate::of).name("model versions").setParallelism(1));
         }
+        SingleOutputStreamOperator<StoreWrite> recommendations = touches.keyBy(t -> t.event.user)
+                .connect(rankingUpdates.broadcast())
+                .transform("recommend", TypeInformation.of(StoreWrite.class), new ModelGatedOperator(
+                        new RecommendFunction(config), config.modelEpoch.toMillis(), config.models.any()))
+                .uid("recommend");
 
         userFeatures.union(itemFeatures, trendingWrites, similar, recommendations)
                 .sinkTo(new RedisSink(config.redisUrl, config.namespace, config.redisBatch, config.redisLinger))

@@ -66,17 +66,28 @@ public final class ItemFeaturesFunction extends KeyedCoProcessFunction<String, E
         profile.update(p);
         publish(ctx.getCurrentKey(), p, e.ingestMs, out);
         if (e.type.weight() > 0) {
-            ctx.output(SCORES, new ItemScore(e.item, p.category, p.popularityKey, e.ts));
+            ctx.output(SCORES, new ItemScore(e.item, p.category, p.popularityKey, e.ts, inStock(p)));
         }
     }
 
     @Override
     public void processElement2(CatalogItem c, Context ctx, Collector<StoreWrite> out) throws Exception {
         ItemProfile p = current();
+        boolean wasInStock = inStock(p);
         p.apply(c);
         p.publishedAsOf = Math.max(p.lastEvent, c.ts);
         profile.update(p);
         publish(ctx.getCurrentKey(), p, 0, out);
+        // the trending lists must drop (or take back) the item now, not at its next event; an item without
+        // events has no popularity to rank by, and enters them with its first event
+        if (inStock(p) != wasInStock && p.popularityKey != DecayedScores.EMPTY) {
+            ctx.output(SCORES, new ItemScore(c.item, p.category, p.popularityKey, c.ts, inStock(p)));
+        }
+    }
+
+    /** Unknown stock counts as in stock: only the catalog's explicit "false" takes an item out. */
+    private static boolean inStock(ItemProfile p) {
+        return !Boolean.FALSE.equals(p.inStock);
     }
 
     private ItemProfile current() throws java.io.IOException {

@@ -1,11 +1,16 @@
 package io.shoprank.job.features;
 
-/** An item's current decayed popularity ({@link DecayedScores} key), sent to the trending stage. */
+/**
+ * An item's current decayed popularity ({@link DecayedScores} key) and whether the catalog lets it be
+ * shown, sent to the trending stage.
+ */
 public class ItemScore {
     public String item;
     public String category;
     public double popularityKey;
     public long ts;
+    /** False when the catalog says the item is out of stock: it leaves the trending lists. */
+    public boolean inStock = true;
 
     public ItemScore() {}
 
@@ -16,8 +21,13 @@ public class ItemScore {
         this.ts = ts;
     }
 
+    public ItemScore(String item, String category, double popularityKey, long ts, boolean inStock) {
+        this(item, category, popularityKey, ts);
+        this.inStock = inStock;
+    }
+
     @Override
     public String toString() {
-        return "ItemScore{" + item + " cat=" + category + " key=" + popularityKey + "}";
+        return "ItemScore{" + item + " cat=" + category + " key=" + popularityKey + (inStock ? "" : " out of stock") + "}";
     }
 }

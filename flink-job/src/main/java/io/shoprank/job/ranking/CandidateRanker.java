@@ -8,8 +8,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Builds a user's top-K in two steps. {@link #pool}: candidates from every source, each ranked within its
@@ -32,7 +32,7 @@ public final class CandidateRanker {
         Adjustment NONE = (c, p) -> p;
     }
 
-    public static CandidatePool pool(Seed[] seeds, Set<String> excluded, String[] topCategories,
+    public static CandidatePool pool(Seed[] seeds, Predicate<String> excluded, String[] topCategories,
                                      Function<String, TrendingList> trending, String[] embeddingNeighbours,
                                      int covisitLimit, int fillLimit) {
         CandidatePool pool = new CandidatePool();
@@ -43,7 +43,7 @@ public final class CandidateRanker {
             Seed s = seeds[d];
             for (int i = 0; i < s.neighbours.length; i++) {
                 String c = s.neighbours[i];
-                if (excluded.contains(c)) continue;
+                if (excluded.test(c)) continue;
                 double contribution = s.weights[i] / (1.0 + d);
                 score.merge(c, contribution, Double::sum);
                 if (contribution > best.getOrDefault(c, 0.0)) {
@@ -62,7 +62,7 @@ public final class CandidateRanker {
         }
         pool.settleContext();
         for (String item : embeddingNeighbours) {
-            if (!excluded.contains(item)) pool.offer(CandidateSource.EMBEDDING, pool.add(item));
+            if (!excluded.test(item)) pool.offer(CandidateSource.EMBEDDING, pool.add(item));
         }
         for (int i = 0; i < topCategories.length && i < CandidateSource.CATEGORIES.length; i++) {
             fill(pool, CandidateSource.CATEGORIES[i], trending.apply(topCategories[i]), excluded, fillLimit);
@@ -71,12 +71,12 @@ public final class CandidateRanker {
         return pool;
     }
 
-    private static void fill(CandidatePool pool, CandidateSource source, TrendingList list, Set<String> excluded,
+    private static void fill(CandidatePool pool, CandidateSource source, TrendingList list, Predicate<String> excluded,
                              int limit) {
         if (list == null) return;
         for (int i = 0; i < list.items.length && pool.size(source) < limit; i++) {
             String item = list.items[i];
-            if (excluded.contains(item)) continue;
+            if (excluded.test(item)) continue;
             CandidatePool.Candidate c = pool.add(item);
             if (c.category == null && !list.isGlobal()) c.category = list.category;
             pool.offer(source, c);

@@ -1,7 +1,6 @@
 package io.shoprank.job.ranking;
 
 import io.shoprank.job.covisit.Touch;
-import io.shoprank.job.model.ModelDelta;
 import io.shoprank.store.StoreWrite;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -21,7 +20,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Hosts {@link RecommendFunction} with a second, broadcast input: the model versions from the updater.
+ * Hosts {@link RecommendFunction} with a second, broadcast input ({@link RankingUpdate}): the model versions
+ * from the updater and the catalog's stock changes. Stock changes apply on arrival; model versions gate the
+ * touches, as follows.
  *
  * <p>An event at time ts is scored with the model version of epoch {@code ts / epoch - 2}
  * ({@link ModelScoring#requiredEpoch}). Live, that version arrived long before the event. When it has not
@@ -35,22 +36,25 @@ import java.util.List;
  * Metrics: {@code ranking.waitedForModel}, {@code ranking.modelQueue}.
  */
 public final class ModelGatedOperator extends KeyedProcessOperator<String, Touch, StoreWrite>
-        implements TwoInputStreamOperator<Touch, ModelDelta, StoreWrite> {
+        implements TwoInputStreamOperator<Touch, RankingUpdate, StoreWrite> {
     private static final long serialVersionUID = 1L;
 
     /** A queued touch, or a queued watermark ({@code touch == null}) or status change of the touch input. */
     private record Held(Touch touch, long timestamp, boolean hasTimestamp, WatermarkStatus status) {}
 
     private final long epochMs;
+    /** False when no model runs ({@code --models covisit}): nothing to wait for. */
+    private final boolean gated;
     private transient ArrayDeque<Held> queue;
     private transient ListState<Touch> queueState;
     private transient long modelWatermark;
     private transient boolean modelIdle;
     private transient Counter waited;
 
-    public ModelGatedOperator(RecommendFunction function, long epochMs) {
+    public ModelGatedOperator(RecommendFunction function, long epochMs, boolean gated) {
         super(function);
         this.epochMs = epochMs;
+        this.gated = gated;
     }
 
     @Override
@@ -110,8 +114,10 @@ public final class ModelGatedOperator extends KeyedProcessOperator<String, Touch
     }
 
     @Override
-    public void processElement2(StreamRecord<ModelDelta> record) throws Exception {
-        ((RecommendFunction) userFunction).onModelDelta(record.getValue());
+    public void processElement2(StreamRecord<RankingUpdate> record) throws Exception {
+        RankingUpdate u = record.getValue();
+        if (u.model != null) ((RecommendFunction) userFunction).onModelDelta(u.model);
+        if (u.stock != null) ((RecommendFunction) userFunction).onStockChange(u.stock);
     }
 
     @Override
@@ -135,7 +141,7 @@ public final class ModelGatedOperator extends KeyedProcessOperator<String, Touch
     }
 
     private boolean ready(Touch t) {
-        return modelIdle || modelWatermark >= ModelScoring.requiredModelWatermark(t.event.ts, epochMs);
+        return !gated || modelIdle || modelWatermark >= ModelScoring.requiredModelWatermark(t.event.ts, epochMs);
     }
 
     private void drain() throws Exception {

@@ -13,7 +13,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The online models at a ranking subtask: the embedding candidate source and the scoring of a user's
@@ -70,7 +70,7 @@ final class ModelScoring {
      * Adds the embedding source's candidates to the pool (the nearest pool items to the user's vector) and
      * records both models' scores on every candidate, with one ND4J product.
      */
-    void complete(CandidatePool candidates, UserRanking u, ItemSummaries items, Set<String> excluded) {
+    void complete(CandidatePool candidates, UserRanking u, ItemSummaries items, Predicate<String> excluded) {
         List<CandidatePool.Candidate> all = candidates.candidates();
         int k = all.size();
         Map<String, ConversionInputs.User> byCategory = new HashMap<>(); // the user side depends on the category only

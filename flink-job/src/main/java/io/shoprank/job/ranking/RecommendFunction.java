@@ -10,6 +10,8 @@ import io.shoprank.job.model.ConversionInputs;
 import io.shoprank.job.model.ModelDelta;
 import io.shoprank.job.model.ModelReplica;
 import io.shoprank.job.model.embedding.ItemEmbeddings;
+import io.shoprank.job.stock.OutOfStock;
+import io.shoprank.job.stock.StockChange;
 import io.shoprank.job.trending.TrendingBoard;
 import io.shoprank.job.trending.TrendingList;
 import io.shoprank.store.ListRefresh;
@@ -40,6 +42,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Keyed by user: applies the user's touches in sequence order, checks each against the list served so far
@@ -59,11 +62,12 @@ import java.util.Set;
  * before an earlier one of the same user (at most {@link #MAX_PENDING}); TTL {@code stateTtl}. Operator
  * state: the board (global top {@code trendingSize}, {@code 2k} per category), union-redistributed on
  * rescale and merged; the calibration and ranker ({@link CalibrationState}) and the model replica
- * ({@link ReplicaState}), union state. Side output {@link #OUTCOMES}: one {@link PrequentialOutcome} per target.
- * Metrics: {@code quality.targets}, {@code quality.hits}, rolling {@code quality.hr20}, {@code quality.mrr20},
+ * ({@link ReplicaState}), union state; the items out of stock ({@link OutOfStock}: one entry per item the
+ * catalog says is out of stock now, from the broadcast stock changes; written by subtask 0). Side output
+ * {@link #OUTCOMES}: one {@link PrequentialOutcome} per target. Metrics: {@code quality.targets}, {@code quality.hits}, rolling {@code quality.hr20}, {@code quality.mrr20},
  * {@code quality.ndcg20} over the latest 10,000 targets, {@code ranking.reordered}, {@code ranking.gaps},
  * {@code ranking.staleLists} (targets checked against a refreshed stale list), {@code ranking.staleFillFirst},
- * {@code model.servedVersion}, {@code model.queuedVersions}.
+ * {@code ranking.outOfStock} (items out of stock), {@code model.servedVersion}, {@code model.queuedVersions}.
  */
 public final class RecommendFunction extends KeyedProcessFunction<String, Touch, StoreWrite>
         implements CheckpointedFunction {
@@ -99,6 +103,8 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
     private transient SimilarLists similar;
     private transient ModelScoring models;
     private transient ListState<ReplicaState> replicaState;
+    private transient OutOfStock outOfStock;
+    private transient ListState<StockChange> stockState;
     private transient RollingQuality quality;
     private transient Counter targets;
     private transient Counter hits;
@@ -122,10 +128,14 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
         similar = new SimilarLists(config.k, SIMILAR_LISTS);
         replicaState = ctx.getOperatorStateStore().getUnionListState(
                 new ListStateDescriptor<>("model-replica", ReplicaState.class));
+        outOfStock = new OutOfStock();
+        stockState = ctx.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>("out-of-stock", StockChange.class));
         ModelReplica replica = new ModelReplica(config.conversionDimension,
                 new ItemEmbeddings(config.embeddingDim, config.embeddingItems, config.modelSeed));
         if (ctx.isRestored()) {
             board.restore(boardState.get()); // after a rescale: every old board, merged
+            for (StockChange c : stockState.get()) outOfStock.apply(c);
             CalibrationState restored = CalibrationState.mostInformed(calibrationState.get());
             if (restored != null) {
                 // only the calibrated level keeps learned source probabilities; the others rank on the priors
@@ -153,6 +163,19 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
                 config.models.learnsRanker() ? ranker : null, staleOrder)));
         replicaState.update(!config.models.any() ? List.of()
                 : List.of(ReplicaState.of(models.replica(), getRuntimeContext().getTaskInfo().getIndexOfThisSubtask())));
+        // every subtask received every change (broadcast): one copy is the whole set
+        stockState.update(getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0
+                ? outOfStock.changes() : List.of());
+    }
+
+    /**
+     * A catalog stock change (through {@link ModelGatedOperator}, on arrival): an item out of stock leaves the
+     * board and is no candidate until the catalog says it is back; it re-enters the board with its next touch.
+     */
+    public void onStockChange(StockChange c) {
+        if (outOfStock.apply(c) && !c.inStock) {
+            board.remove(c.item);
+        }
     }
 
     /** A model version from the updater (through {@link ModelGatedOperator}); applied when an event needs it. */
@@ -199,6 +222,7 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
         reordered = rank.counter("reordered");
         gaps = rank.counter("gaps");
         staleLists = rank.counter("staleLists");
+        rank.gauge("outOfStock", () -> outOfStock.size());
         rank.gauge("staleFillFirst", () -> staleOrder.current() == ListRefresh.Order.FILL_FIRST ? 1 : 0);
         MetricGroup m = getRuntimeContext().getMetricGroup().addGroup("model");
         m.gauge("servedVersion", () -> models.replica().version());
@@ -241,7 +265,9 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
     private void apply(UserRanking u, Touch t, Context ctx, Collector<StoreWrite> out) {
         checkServed(u, t, ctx);
         u.learn(t, config.seedItems, config.maxSeenItems);
-        board.update(t.event.item, t.itemCategory, t.itemPopularity, t.event.ts);
+        if (!outOfStock.contains(t.event.item)) {
+            board.update(t.event.item, t.itemCategory, t.itemPopularity, t.event.ts);
+        }
         similar.touched(t.event.item, t.neighbours, t.weights);
         items.put(t.event.item, new ConversionInputs.Item(t.itemCategory, t.itemPopularity, t.itemViews,
                 t.itemConversions, t.itemPrice));
@@ -283,12 +309,14 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
             excluded.add(s);
         }
         double halfLifeMs = config.trendingHalfLife.toMillis();
-        CandidatePool pool = CandidateRanker.pool(u.seeds, excluded, u.categories.top(3),
+        // out-of-stock items are not on the board, but co-visitation and embeddings still propose them
+        Predicate<String> unavailable = item -> excluded.contains(item) || outOfStock.contains(item);
+        CandidatePool pool = CandidateRanker.pool(u.seeds, unavailable, u.categories.top(3),
                 // a fill never needs more than k items beyond the excluded ones: no need to build whole lists
                 c -> board.list(c, u.lastTs, halfLifeMs, 0, config.k + excluded.size()),
                 new String[0], COVISIT_CANDIDATES, config.k);
         if (config.models.any()) {
-            models.complete(pool, u, items, excluded);
+            models.complete(pool, u, items, unavailable);
         }
         return pool;
     }
@@ -347,7 +375,7 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
         List<String> excluded = Arrays.asList(excludedForRefresh(u, config.exclude));
         List<String> seeds = Arrays.asList(seedItems(u));
         // a source gives at most one item per slot plus one per item it skips (excluded, or in the list): no
-        // refresh reads further, so longer lists are not built; and both orders' refreshes share them
+        // refresh reads further, so longer lists are not built
         int limit = 2 * u.served.length + excluded.size();
         Map<String, List<String>> lists = new HashMap<>();
         ListRefresh.Current current = new ListRefresh.Current() {
@@ -362,10 +390,10 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
                 return similar.get(item);
             }
         };
-        List<String> slots =
-                ListRefresh.refresh(items, reasons, excluded, seeds, current, ListRefresh.Order.SLOTS).items();
-        List<String> fillFirst =
-                ListRefresh.refresh(items, reasons, excluded, seeds, current, ListRefresh.Order.FILL_FIRST).items();
+        ListRefresh.Refreshed refreshed =
+                ListRefresh.refresh(items, reasons, excluded, seeds, current, ListRefresh.Order.SLOTS);
+        List<String> slots = refreshed.items();
+        List<String> fillFirst = refreshed.ordered(ListRefresh.Order.FILL_FIRST, reasons).items();
         staleLists.inc();
         staleOrder.observe(slots.indexOf(target), fillFirst.indexOf(target));
         return (u.staleFillFirst ? fillFirst : slots).toArray(new String[0]);

@@ -133,6 +133,20 @@ public final class TrendingBoard {
         dirty |= changed;
     }
 
+    /**
+     * Takes the item out of every top (it went out of stock); it comes back with its next update. Its place
+     * stays free until an item pushed out earlier updates again, as after a category move.
+     */
+    public void remove(String item) {
+        boolean changed = global.remove(item);
+        String category = categoryOf.remove(item);
+        if (category != null && categories.get(category).remove(item)) {
+            dirtyCategories.add(category);
+            changed = true;
+        }
+        dirty |= changed;
+    }
+
     /** Event time of the latest update taken in (0 before the first): how current the lists are. */
     public long latestTs() {
         return latestTs;

@@ -16,7 +16,8 @@ import java.util.List;
 /**
  * The one global stage (parallelism 1, keyed by a constant so it has timers): ranks items by decayed
  * popularity into global and per-category trending lists, emitted at most every {@code emitInterval} of
- * wall-clock time and once more at the end of a bounded input.
+ * wall-clock time and once more at the end of a bounded input. An item the catalog says is out of stock
+ * leaves the lists until it is back in stock.
  *
  * <p>State: the {@link TrendingBoard} lives on the heap (bounded: the global top and each category's top)
  * and is checkpointed as operator list state, with the list version counter. Metric: {@code trending.tracked}.
@@ -107,7 +108,11 @@ public final class TrendingFunction extends KeyedProcessFunction<Byte, ItemScore
 
     @Override
     public void processElement(ItemScore s, Context ctx, Collector<TrendingList> out) {
-        board.update(s.item, s.category, s.popularityKey, s.ts);
+        if (s.inStock) {
+            board.update(s.item, s.category, s.popularityKey, s.ts);
+        } else {
+            board.remove(s.item);
+        }
         maxTs = Math.max(maxTs, s.ts);
         long now = ctx.timerService().currentProcessingTime();
         if (now - lastEmitMs >= emitIntervalMs) {

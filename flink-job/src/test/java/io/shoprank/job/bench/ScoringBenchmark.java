@@ -79,7 +79,7 @@ public class ScoringBenchmark {
 
     @Benchmark
     public RankedList rankTop20() {
-        CandidatePool pool = CandidateRanker.pool(seeds, excluded, categories, trending::get, new String[0], 50, 20);
+        CandidatePool pool = CandidateRanker.pool(seeds, excluded::contains, categories, trending::get, new String[0], 50, 20);
         return CandidateRanker.rank(pool, calibration, CandidateRanker.Adjustment.NONE, i -> null, 5, 20);
     }
 }

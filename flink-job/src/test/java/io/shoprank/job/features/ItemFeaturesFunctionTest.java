@@ -113,6 +113,31 @@ class ItemFeaturesFunctionTest {
     }
 
     @Test
+    void stockChangesReachTheTrendingStageAtOnceAndEventsCarryTheFlag() throws Exception {
+        event(T0, EventType.VIEW, "i1", "shoes", 0);
+        assertTrue(scores().get(0).inStock, "no catalog word: in stock");
+
+        stock(T0 + 1, "i1", false);
+        assertEquals(2, scores().size(), "going out of stock is sent without waiting for an event");
+        ItemScore out = scores().get(1);
+        assertFalse(out.inStock);
+        assertEquals(scores().get(0).popularityKey, out.popularityKey, 0.0);
+        assertEquals(T0 + 1, out.ts);
+
+        event(T0 + 2, EventType.CART, "i1", "shoes", 0);
+        assertFalse(scores().get(2).inStock, "events of an out-of-stock item keep it out");
+        stock(T0 + 3, "i1", false);
+        assertEquals(3, scores().size(), "no change, nothing sent");
+
+        stock(T0 + 4, "i1", true);
+        assertTrue(scores().get(3).inStock, "back in stock, with its popularity");
+        assertEquals(scores().get(2).popularityKey, scores().get(3).popularityKey, 0.0);
+
+        stock(T0 + 5, "new", false);
+        assertEquals(4, scores().size(), "an item without events has no popularity to send");
+    }
+
+    @Test
     void catalogRecordForANewItemPublishesItsAttributes() throws Exception {
         catalog(T0, "i7", "Blue Hat", "hats");
 
@@ -174,6 +199,14 @@ class ItemFeaturesFunctionTest {
         c.item = item;
         c.title = title;
         c.category = category;
+        harness.processElement2(c, ts);
+    }
+
+    private void stock(long ts, String item, boolean inStock) throws Exception {
+        CatalogItem c = new CatalogItem();
+        c.ts = ts;
+        c.item = item;
+        c.inStock = inStock;
         harness.processElement2(c, ts);
     }
 

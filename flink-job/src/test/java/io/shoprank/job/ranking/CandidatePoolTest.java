@@ -106,7 +106,7 @@ class CandidatePoolTest {
         }
         Map<String, TrendingList> trending = Map.of(TrendingList.GLOBAL,
                 new TrendingList("", new String[] {"g"}, new double[] {1}, 1, 0));
-        CandidatePool pool = CandidateRanker.pool(seeds, Set.of(), new String[0], trending::get, new String[0], 50, 3);
+        CandidatePool pool = CandidateRanker.pool(seeds, Set.<String>of()::contains, new String[0], trending::get, new String[0], 50, 3);
         assertEquals(neighbours, pool.size(CandidateSource.COVISIT));
         for (CandidatePool.Candidate c : pool.candidates()) {
             assertEquals(pool.get("g").context, c.context, "one context for the whole pool");
@@ -121,7 +121,7 @@ class CandidatePoolTest {
                 "cat1", new TrendingList("cat1", new String[] {"gone", "p", "strong", "q"}, new double[] {4, 3, 2, 1}, 1, 0),
                 TrendingList.GLOBAL, new TrendingList("", new String[] {"g", "p", "h", "i"}, new double[] {4, 3, 2, 1}, 1, 0));
 
-        CandidatePool pool = CandidateRanker.pool(seeds, Set.of("gone"), new String[] {"cat1"}, trending::get,
+        CandidatePool pool = CandidateRanker.pool(seeds, Set.<String>of("gone")::contains, new String[] {"cat1"}, trending::get,
                 new String[] {"e1", "gone", "weak"}, 50, 3);
 
         assertEquals(0, pool.get("strong").rank(CandidateSource.COVISIT), "the higher summed score first");

@@ -213,7 +213,7 @@ class CandidateRankerTest {
         trending.put("cat1", Pools.list("cat1", "p0", "p1", "p2", "p3"));
         trending.put(TrendingList.GLOBAL, Pools.list("", "g0", "g1", "g2"));
 
-        CandidatePool pool = CandidateRanker.pool(new Seed[0], Set.of(), new String[] {"cat1"}, trending::get,
+        CandidatePool pool = CandidateRanker.pool(new Seed[0], Set.<String>of()::contains, new String[] {"cat1"}, trending::get,
                 new String[0], 50, 4);
         RankedList r = CandidateRanker.rank(pool, new SourceCalibration(false), CandidateRanker.Adjustment.NONE,
                 i -> null, 2, 7);
@@ -270,7 +270,7 @@ class CandidateRankerTest {
                 if (rnd.nextBoolean()) trending.put(cats[c], Pools.list(cats[c], Pools.ids(rnd, 20 * c, 20, 1 + rnd.nextInt(20))));
             }
             trending.put(TrendingList.GLOBAL, Pools.list("", Pools.ids(rnd, 0, 60, 40)));
-            CandidatePool pool = CandidateRanker.pool(seeds, Set.of(), cats, trending::get, new String[0], 50, 60);
+            CandidatePool pool = CandidateRanker.pool(seeds, Set.<String>of()::contains, cats, trending::get, new String[0], 50, 60);
             int all = pool.candidates().size();
 
             RankedList r = CandidateRanker.rank(pool, new SourceCalibration(false), CandidateRanker.Adjustment.NONE,
@@ -336,7 +336,7 @@ class CandidateRankerTest {
     }
 
     private CandidatePool pool(Seed[] seeds, Set<String> excluded, String[] categories, int k) {
-        return CandidateRanker.pool(seeds, excluded, categories, trending::get, new String[0], 50, k);
+        return CandidateRanker.pool(seeds, excluded::contains, categories, trending::get, new String[0], 50, k);
     }
 
     private RankedList rank(Seed[] seeds, Set<String> excluded, String[] categories, int k) {

@@ -322,7 +322,7 @@ class LearnedRankerTest {
         }
         trending.put(TrendingList.GLOBAL, Pools.list("", Pools.ids(rnd, 0, 80, 10)));
         String[] embedding = rnd.nextBoolean() ? new String[0] : Pools.ids(rnd, 0, 80, 5);
-        CandidatePool pool = CandidateRanker.pool(seeds, Set.of(), cats, trending::get, embedding, 50, 10);
+        CandidatePool pool = CandidateRanker.pool(seeds, Set.<String>of()::contains, cats, trending::get, embedding, 50, 10);
         for (CandidatePool.Candidate c : pool.candidates()) {
             if (rnd.nextBoolean()) c.modelScores(rnd.nextDouble(), rnd.nextBoolean() ? -1 : rnd.nextDouble());
         }

@@ -13,6 +13,8 @@ import io.shoprank.job.features.DecayedScores;
 import io.shoprank.job.model.ModelDelta;
 import io.shoprank.job.model.ModelReplica;
 import io.shoprank.job.model.embedding.EmbeddingRow;
+import io.shoprank.job.stock.OutOfStock;
+import io.shoprank.job.stock.StockChange;
 import io.shoprank.store.StoreWrite;
 
 import java.lang.reflect.Field;
@@ -62,7 +64,7 @@ class ModelGatedOperatorTest {
     private static final int DIM = 4;
     private static final String SIMILAR = "similar to items you viewed";
 
-    private final List<KeyedTwoInputStreamOperatorTestHarness<String, Touch, ModelDelta, StoreWrite>> opened =
+    private final List<KeyedTwoInputStreamOperatorTestHarness<String, Touch, RankingUpdate, StoreWrite>> opened =
             new ArrayList<>();
 
     @AfterEach
@@ -249,6 +251,52 @@ class ModelGatedOperatorTest {
         }
     }
 
+    @Test
+    void outOfStockItemsAreNoCandidatesUntilTheCatalogSaysTheyAreBack() throws Exception {
+        JobConfig config = config();
+        config.models = JobConfig.Models.COVISIT; // no model: nothing gates the touches
+        Gate g = open(config);
+        g.h.processElement1(touch("u4", 0, "other", T0 - 60_000), T0 - 60_000); // on the board
+        g.h.processElement1(touch("u2", 0, "pop", T0), T0); // on the board, above "other"
+        g.h.processElement1(touch("u1", 0, "i1", T0 + 1, "a", "b"), T0 + 1);
+        assertArrayEquals(new String[] {"a", "b", "pop"}, g.last("u1").items);
+
+        g.h.processElement2(stock("a", false, T0 + 2), T0 + 2);
+        g.h.processElement2(stock("pop", false, T0 + 2), T0 + 2);
+        g.h.processElement1(touch("u1", 1, "i2", T0 + 3, "a", "b", "c"), T0 + 3);
+        assertArrayEquals(new String[] {"b", "c", "other"}, g.last("u1").items,
+                "neither the neighbour nor the trending item: the fill takes the next one in stock");
+        assertEquals(2, g.outOfStock());
+
+        g.h.processElement1(touch("u3", 0, "pop", T0 + 4), T0 + 4);
+        g.h.processElement1(touch("u5", 0, "j1", T0 + 5), T0 + 5);
+        assertFalse(Arrays.asList(g.last("u5").items).contains("pop"), "its own touches do not bring it back");
+
+        g.h.processElement2(stock("a", true, T0 + 6), T0 + 6);
+        g.h.processElement1(touch("u1", 2, "i3", T0 + 7, "a"), T0 + 7);
+        assertEquals("a", g.last("u1").items[0], "back in stock");
+        assertEquals(1, g.outOfStock());
+    }
+
+    @Test
+    void theOutOfStockItemsSurviveARestoreOnEverySubtask() throws Exception {
+        JobConfig config = config();
+        config.models = JobConfig.Models.COVISIT;
+        Gate g = open(config, 2, 1, 0);
+        g.h.processElement2(stock("a", false, T0), T0);
+        g.h.processElement2(stock("b", false, T0), T0);
+        g.h.processElement2(stock("b", true, T0 + 1), T0 + 1);
+        OperatorSubtaskState snapshot = g.h.snapshot(1L, 1_000);
+
+        for (int subtask = 0; subtask < 2; subtask++) {
+            Gate s = restore(config, AbstractStreamOperatorTestHarness.repartitionOperatorState(snapshot, 2, 1, 2, subtask),
+                    2, 2, subtask);
+            s.h.processElement1(touch(user(subtask, 0), 0, "i1", T0 + 2, "a", "b"), T0 + 2);
+            assertArrayEquals(new String[] {"b"}, s.lists().get(0).items, "subtask " + subtask);
+            assertEquals(1, s.outOfStock());
+        }
+    }
+
     // --- helpers
 
     private static JobConfig config() {
@@ -272,9 +320,9 @@ class ModelGatedOperatorTest {
     /** An operator under test, its function and harness. */
     private static final class Gate {
         final RecommendFunction function;
-        final KeyedTwoInputStreamOperatorTestHarness<String, Touch, ModelDelta, StoreWrite> h;
+        final KeyedTwoInputStreamOperatorTestHarness<String, Touch, RankingUpdate, StoreWrite> h;
 
-        Gate(RecommendFunction function, KeyedTwoInputStreamOperatorTestHarness<String, Touch, ModelDelta, StoreWrite> h) {
+        Gate(RecommendFunction function, KeyedTwoInputStreamOperatorTestHarness<String, Touch, RankingUpdate, StoreWrite> h) {
             this.function = function;
             this.h = h;
         }
@@ -293,6 +341,18 @@ class ModelGatedOperatorTest {
             Field f = ModelGatedOperator.class.getDeclaredField(field);
             f.setAccessible(true);
             return ((Counter) f.get(h.getOperator())).getCount();
+        }
+
+        /** The items the function holds as out of stock. */
+        int outOfStock() throws Exception {
+            Field f = RecommendFunction.class.getDeclaredField("outOfStock");
+            f.setAccessible(true);
+            return ((OutOfStock) f.get(function)).size();
+        }
+
+        StoreWrite last(String user) {
+            List<StoreWrite> mine = lists().stream().filter(w -> w.id.equals(user)).collect(Collectors.toList());
+            return mine.get(mine.size() - 1);
         }
 
         int operatorQueue() throws Exception {
@@ -323,8 +383,8 @@ class ModelGatedOperatorTest {
     private Gate create(JobConfig config, int maxParallelism, int parallelism, int subtask) throws Exception {
         RecommendFunction f = new RecommendFunction(config);
         KeySelector<Touch, String> byUser = t -> t.event.user;
-        KeySelector<ModelDelta, String> notKeyed = null;
-        var h = new KeyedTwoInputStreamOperatorTestHarness<>(new ModelGatedOperator(f, EPOCH_MS), byUser, notKeyed,
+        KeySelector<RankingUpdate, String> notKeyed = null;
+        var h = new KeyedTwoInputStreamOperatorTestHarness<>(new ModelGatedOperator(f, EPOCH_MS, config.models.any()), byUser, notKeyed,
                 Types.STRING, maxParallelism, parallelism, subtask);
         ((SerializerConfigImpl) h.getExecutionConfig().getSerializerConfig()).setGenericTypes(false);
         opened.add(h);
@@ -332,9 +392,14 @@ class ModelGatedOperatorTest {
     }
 
     /** A delta of {@code epoch}: one embedding row (zero vectors, bias {@code bias}) and conversion weight 7. */
-    private static ModelDelta delta(long epoch, long version, String item, float bias, float weight7) {
+    private static RankingUpdate delta(long epoch, long version, String item, float bias, float weight7) {
         EmbeddingRow row = new EmbeddingRow(item, new float[DIM], new float[DIM], bias);
-        return new ModelDelta(epoch, version, new int[] {7}, new float[] {weight7}, new EmbeddingRow[] {row});
+        return RankingUpdate.of(
+                new ModelDelta(epoch, version, new int[] {7}, new float[] {weight7}, new EmbeddingRow[] {row}));
+    }
+
+    private static RankingUpdate stock(String item, boolean inStock, long ts) {
+        return RankingUpdate.of(new StockChange(item, inStock, ts));
     }
 
     private static void assertReplica(ModelReplica r, long version, long appliedEpoch, float weight7, int queued) {

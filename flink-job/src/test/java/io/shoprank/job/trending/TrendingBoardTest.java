@@ -115,6 +115,31 @@ class TrendingBoardTest {
     }
 
     @Test
+    void removedItemLeavesItsListsUntilItsNextUpdate() {
+        TrendingBoard b = new TrendingBoard(2, 100);
+        b.update("a", "c1", 3, 0);
+        b.update("b", "c1", 2, 0);
+        b.update("c", "c2", 1, 0);
+        b.drain(0, HALF_LIFE, 1);
+
+        b.remove("a");
+
+        List<TrendingList> lists = b.drain(0, HALF_LIFE, 2);
+        assertEquals(List.of("", "c1"), categories(lists));
+        assertArrayEquals(new String[] {"b"}, lists.get(0).items, "its place stays free: c was pushed out");
+        assertArrayEquals(new String[] {"b"}, lists.get(1).items);
+
+        b.remove("a");
+        b.remove("unknown");
+        assertTrue(b.drain(0, HALF_LIFE, 3).isEmpty(), "removing what is not held changes nothing");
+
+        b.update("a", "c1", 3, 0);
+        lists = b.drain(0, HALF_LIFE, 4);
+        assertArrayEquals(new String[] {"a", "b"}, lists.get(0).items);
+        assertArrayEquals(new String[] {"a", "b"}, lists.get(1).items);
+    }
+
+    @Test
     void tiesAreBrokenByItemId() {
         TrendingBoard b = new TrendingBoard(3, 100);
         b.update("z", "c", 1, 0);

@@ -107,6 +107,29 @@ class TrendingFunctionTest {
     }
 
     @Test
+    void anItemOutOfStockLeavesTheListsAndComesBackWhenInStock() throws Exception {
+        open();
+        harness.setProcessingTime(1_000);
+        score("a", "c1", 3, 0);
+        score("b", "c1", 2, 0);
+        harness.setProcessingTime(2_000);
+        harness.getOutput().clear();
+
+        harness.processElement(new ItemScore("a", "c1", 3, 1, false), 1);
+        harness.setProcessingTime(3_000);
+
+        List<TrendingList> out = harness.extractOutputValues();
+        assertEquals(List.of("", "c1"), categories(out));
+        assertArrayEquals(new String[] {"b"}, out.get(0).items);
+        assertArrayEquals(new String[] {"b"}, out.get(1).items);
+
+        harness.getOutput().clear();
+        harness.processElement(new ItemScore("a", "c1", 3, 2, true), 2);
+        harness.setProcessingTime(4_000);
+        assertArrayEquals(new String[] {"a", "b"}, harness.extractOutputValues().get(0).items);
+    }
+
+    @Test
     void quietTimerEmitsNothing() throws Exception {
         open();
         harness.setProcessingTime(1_000);

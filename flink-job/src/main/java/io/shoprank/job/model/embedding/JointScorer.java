@@ -4,7 +4,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
-import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Scores, in one ND4J matrix product per user event, a user's candidates for both online models and the
@@ -145,7 +145,7 @@ public final class JointScorer {
     }
 
     /** Up to {@code n} pool items by {@code u . Q + b}, best first, skipping {@code excluded} (ties: slot order). */
-    public String[] nearest(int n, Set<String> excluded) {
+    public String[] nearest(int n, Predicate<String> excluded) {
         if (poolSize == 0 || n == 0 || !scored) return new String[0];
         // a bounded insertion list: n is small, the pool is not, so no full sort
         float[] all = new float[poolSize];
@@ -156,7 +156,7 @@ public final class JointScorer {
         for (int i = 0; i < poolSize; i++) {
             float s = all[i];
             if (found == n && s <= bestScore[n - 1]) continue;
-            if (excluded.contains(ids[i])) continue;
+            if (excluded.test(ids[i])) continue;
             int at = Math.min(found, n - 1);
             while (at > 0 && bestScore[at - 1] < s) {
                 best[at] = best[at - 1];

@@ -94,7 +94,7 @@ class JointScorerTest {
         assertEquals(-1, s.conversionLogit(1), 1e-6);
         assertEquals(2 * 1 + -1 * 2 - 1, s.embeddingScore(1), 1e-6);
         assertEquals(2.25, s.poolScore("p"), 1e-6);
-        assertArrayEquals(new String[] {"p"}, s.nearest(3, Set.of()));
+        assertArrayEquals(new String[] {"p"}, s.nearest(3, Set.<String>of()::contains));
     }
 
     @Test
@@ -106,9 +106,9 @@ class JointScorerTest {
         s.touch(row("d", 0, -1, 0));  // -1
         s.score(new float[0][], new float[0][], new float[0], new float[] {1, 2});
 
-        assertArrayEquals(new String[] {"c", "b", "a"}, s.nearest(3, Set.of()));
-        assertArrayEquals(new String[] {"c", "a"}, s.nearest(2, Set.of("b")));
-        assertArrayEquals(new String[] {"c", "b", "a", "d"}, s.nearest(10, Set.of()));
+        assertArrayEquals(new String[] {"c", "b", "a"}, s.nearest(3, Set.<String>of()::contains));
+        assertArrayEquals(new String[] {"c", "a"}, s.nearest(2, Set.<String>of("b")::contains));
+        assertArrayEquals(new String[] {"c", "b", "a", "d"}, s.nearest(10, Set.<String>of()::contains));
     }
 
     @Test
@@ -123,6 +123,6 @@ class JointScorerTest {
         assertEquals(2, s.poolSize());
         assertTrue(Double.isNaN(s.poolScore("b")));
         assertEquals(3, s.poolScore("a"), 1e-6);
-        assertArrayEquals(new String[] {"c", "a"}, s.nearest(5, Set.of()));
+        assertArrayEquals(new String[] {"c", "a"}, s.nearest(5, Set.<String>of()::contains));
     }
 }
