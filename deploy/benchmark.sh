@@ -39,7 +39,7 @@ has_arg() { local a; for a in "${args[@]+"${args[@]}"}"; do [[ "$a" == "$1" ]] &
 has_arg --events || args+=(--events "$root/../shared/data/taobao-2h.events.jsonl.gz")
 if [[ "$quick" == 1 ]]; then
   args+=(--warmup-s 10 --measure-s 20 --pass-warmup-s 5 --pass-measure-s 15 --fresh-warmup-s 10
-         --fresh-measure-s 20 --reads-s 10)
+         --fresh-measure-s 20 --reads-s 10 --profile-s 10)
 fi
 
 ensure_redis_installed

@@ -60,7 +60,7 @@ import java.util.function.Predicate;
  *
  * <pre>--events FILE --redis URL [--out DIR] [--phases throughput,passthrough,fresh2000,passthroughfresh,freshhalf]
  * [--rate 2000] [--half-rate N] [--warmup-s 30] [--measure-s 60] [--fresh-measure-s 40] [--reads-s 30]
- * [--readers 4] [--read-rate 500] [--jfr true] [--flush-redis true] [--parallelism 2] [--web-port 0]
+ * [--readers 4] [--read-rate 500] [--jfr true] [--profile-s 20] [--flush-redis true] [--parallelism 2] [--web-port 0]
  * [--job-arg name=value]...</pre>
  */
 public final class BenchmarkRunner {
@@ -205,14 +205,21 @@ public final class BenchmarkRunner {
         String phase = passThrough ? "passthrough" : "throughput";
         Duration warmup = seconds(passThrough ? "pass-warmup-s" : "warmup-s", passThrough ? 10 : 30);
         Duration measure = seconds(passThrough ? "pass-measure-s" : "measure-s", passThrough ? 30 : 60);
-        int repeat = stats.passesFor(300_000, warmup.plus(measure).toSeconds() + 30);
+        Duration profile = passThrough || !bool("jfr", true) ? Duration.ZERO : seconds("profile-s", 20);
+        int repeat = stats.passesFor(300_000, warmup.plus(measure).plus(profile).toSeconds() + 30);
         console.printf("%n== %s: %s, unpaced, %d passes available, warm-up %d s, measured %d s%n", phase,
                 passThrough ? "pass-through job (source, parse, one Redis write per event)" : "full job",
                 repeat, warmup.toSeconds(), measure.toSeconds());
         try (JobRun run = new JobRun(phase, passThrough, 0, repeat)) {
             run.awaitFirstRecords();
             run.sleep(warmup);
-            JobRun.Window w = run.measure(measure, bool("jfr", true) && !passThrough);
+            JobRun.Window w = run.measure(measure);
+            if (!profile.isZero()) {
+                // after the measured window, not during it: starting a recording retransforms JDK classes
+                // for its events, which deoptimises compiled code that inlined them, and the JIT recompiling
+                // it took 0.3 of the two cores in the window it was started in
+                w.profile = run.profile(profile);
+            }
             Map<String, Object> r = w.toMap();
             if (!passThrough) {
                 r.put("heapWhileRunning", heap(true));
@@ -241,7 +248,7 @@ public final class BenchmarkRunner {
         try (JobRun run = new JobRun(phase, passThrough, rate, repeat)) {
             run.awaitFirstRecords();
             run.sleep(warmup);
-            JobRun.Window w = run.measure(measure, false);
+            JobRun.Window w = run.measure(measure);
             Map<String, Object> r = w.toMap();
             r.put("offeredRate", rate);
             console.printf("%s: freshness p50 %s ms, p99 %s ms, max %s ms over %,d lists written (%,.0f events/s)%n",
@@ -470,13 +477,7 @@ public final class BenchmarkRunner {
             return m;
         }
 
-        Window measure(Duration d, boolean jfr) throws Exception {
-            jdk.jfr.Recording recording = null;
-            if (jfr) {
-                recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
-                recording.setName("benchmark-" + phase);
-                recording.start();
-            }
+        Window measure(Duration d) throws Exception {
             swapSamples();
             Snapshot a = snapshot();
             List<long[]> perSecond = new ArrayList<>();
@@ -500,20 +501,30 @@ public final class BenchmarkRunner {
             } catch (Exception e) {
                 console.println(phase + ": no checkpoint analysis: " + e);
             }
-            if (recording != null) {
-                recording.stop();
-                Path file = out.resolve(phase + ".jfr");
-                recording.dump(file);
-                recording.close();
-                JfrHotspots.Summary summary = JfrHotspots.summarize(file, 12);
-                try (PrintStream p = new PrintStream(Files.newOutputStream(out.resolve("hotspots-" + phase + ".txt")))) {
-                    JfrHotspots.print(summary, p, 20);
-                }
-                w.profile = JfrHotspots.toMap(summary, 12);
-                w.profile.put("recording", file.toString());
-                w.profile.put("report", out.resolve("hotspots-" + phase + ".txt").toString());
-            }
             return w;
+        }
+
+        /** A JFR recording ("profile" settings) of the next {@code d}, summarised into hotspots. */
+        Map<String, Object> profile(Duration d) throws Exception {
+            Path file = out.resolve(phase + ".jfr");
+            try (jdk.jfr.Recording recording =
+                         new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"))) {
+                recording.setName("benchmark-" + phase);
+                recording.start();
+                Thread.sleep(d.toMillis());
+                recording.stop();
+                recording.dump(file);
+            }
+            JfrHotspots.Summary summary = JfrHotspots.summarize(file, 12);
+            Path report = out.resolve("hotspots-" + phase + ".txt");
+            try (PrintStream p = new PrintStream(Files.newOutputStream(report))) {
+                JfrHotspots.print(summary, p, 20);
+            }
+            Map<String, Object> profile = JfrHotspots.toMap(summary, 12);
+            profile.put("seconds", d.toSeconds());
+            profile.put("recording", file.toString());
+            profile.put("report", report.toString());
+            return profile;
         }
 
         Snapshot snapshot() {
