@@ -61,6 +61,7 @@ import java.util.function.Predicate;
  * <pre>--events FILE --redis URL [--out DIR] [--phases throughput,passthrough,fresh2000,passthroughfresh,freshhalf]
  * [--rate 2000] [--half-rate N] [--warmup-s 30] [--measure-s 60] [--fresh-measure-s 40] [--reads-s 30]
  * [--readers 4] [--read-rate 500] [--jfr true] [--profile-s 20] [--flush-redis true] [--parallelism 2] [--web-port 0]
+ * [--managed-memory-mb 1024]
  * [--job-arg name=value]...</pre>
  */
 public final class BenchmarkRunner {
@@ -321,7 +322,8 @@ public final class BenchmarkRunner {
             }
             deleteRecursively(out.resolve("checkpoints").resolve(phase));
             capture.clear();
-            cluster = BenchCluster.start(config.parallelism, (int) num("web-port", 0), capture);
+            cluster = BenchCluster.start(config.parallelism, (int) num("web-port", 0),
+                    (long) num("managed-memory-mb", 1024), capture);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             if (passThrough) {
                 PassThroughJob.build(env, config);
