@@ -19,6 +19,7 @@ import io.shoprank.job.ranking.ModelGatedOperator;
 import io.shoprank.job.ranking.RankingUpdate;
 import io.shoprank.job.ranking.RecommendFunction;
 import io.shoprank.job.sink.RedisSink;
+import io.shoprank.job.stock.StockAwareOperator;
 import io.shoprank.job.stock.StockChange;
 import io.shoprank.job.source.Sources;
 import io.shoprank.job.trending.TrendingFunction;
@@ -40,6 +41,7 @@ import java.time.Duration;
  *                         ├─► item features   (key item, + catalog) ─► trending (p=1) ──────┤
  *                         └─► user sequence   (key user) ─► co-visitation (key item) ─┬─► recommend (key user)
  *                                                                similar items ───────┴──────┴─► Redis
+ * catalog stock changes ─► co-visitation, recommend (broadcast); model versions ─► recommend (broadcast)
  * dead letters and late events ─► dead-letter sink;  recommend ─► prequential outcomes (side output)
  * </pre>
  */
@@ -117,23 +119,28 @@ public final class ShoprankJob {
                 .map(l -> l.toStoreWrite(config.redisTtl.toMillis()))
                 .name("trending lists").setParallelism(1);
 
+        // the catalog's stock changes, broadcast to the stages that build lists (see StockAwareOperator)
+        DataStream<StockChange> stockChanges = catalog
+                .filter(c -> c.inStock != null).name("stock changes")
+                .map(StockChange::of).name("stock changes");
+
         // co-visitation: user -> item -> user
         SingleOutputStreamOperator<Touch> touches = itemEvents
                 .keyBy(e -> e.user)
                 .process(new UserSequenceFunction(config.pairWindow, config.stateTtl))
                 .name("user sequence").uid("user-sequence")
                 .keyBy(m -> m.item)
-                .process(new CoVisitationFunction(config.maxNeighbours, config.k, config.stateTtl, config.redisTtl,
-                        config.trendingHalfLife, config.models, config.labelWindow, config.conversionDimension,
-                        config.modelSeed))
-                .name("co-visitation").uid("co-visitation");
+                .connect(stockChanges.broadcast())
+                .transform("co-visitation", TypeInformation.of(Touch.class), new StockAwareOperator<>(
+                        new CoVisitationFunction(config.maxNeighbours, config.k, config.stateTtl, config.redisTtl,
+                                config.trendingHalfLife, config.models, config.labelWindow,
+                                config.conversionDimension, config.modelSeed)))
+                .uid("co-visitation");
         DataStream<StoreWrite> similar = touches.getSideOutput(CoVisitationFunction.SIMILAR);
 
         // ranking, with the online models' versions from their one updater and the catalog's stock changes
         // broadcast to every subtask (see ModelGatedOperator)
-        DataStream<RankingUpdate> rankingUpdates = catalog
-                .filter(c -> c.inStock != null).name("stock changes")
-                .map(c -> RankingUpdate.of(StockChange.of(c))).name("stock changes");
+        DataStream<RankingUpdate> rankingUpdates = stockChanges.map(RankingUpdate::of).name("stock changes");
         DataStream<ModelDelta> modelVersions = null;
         if (config.models.any()) {
             modelVersions = touches.getSideOutput(CoVisitationFunction.EXAMPLES)

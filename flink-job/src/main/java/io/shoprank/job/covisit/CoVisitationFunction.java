@@ -11,13 +11,21 @@ import io.shoprank.job.model.ftrl.HashedFeatures;
 
 import io.shoprank.job.StateTtl;
 import io.shoprank.job.features.DecayedScores;
+import io.shoprank.job.stock.OutOfStock;
+import io.shoprank.job.stock.StockChange;
+import io.shoprank.job.stock.StockListener;
 import io.shoprank.store.StoreWrite;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -27,6 +35,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.StreamSupport;
 
 /**
  * Keyed by item: the item's co-visitation neighbours, learned incrementally from pair updates. On a touch it
@@ -36,10 +45,13 @@ import java.util.Map;
  * <p>State per item: neighbour weights (MapState, at most 2 x {@code maxNeighbours} entries: on overflow the
  * weakest are evicted down to {@code maxNeighbours}) and an {@link ItemCoVisitMeta} (entry count, list
  * version and the list last published, the item's decayed popularity and category, carried on touches); TTL
- * {@code stateTtl}.
+ * {@code stateTtl}. Operator state: the items the catalog says are out of stock ({@link OutOfStock}, from the
+ * broadcast stock changes through {@link io.shoprank.job.stock.StockAwareOperator}; union state written by
+ * subtask 0), which are left out of the neighbours a touch carries and of the similar-items list.
  * Metric: {@code covisit.evictions}.
  */
-public final class CoVisitationFunction extends KeyedProcessFunction<String, CoVisitMessage, Touch> {
+public final class CoVisitationFunction extends KeyedProcessFunction<String, CoVisitMessage, Touch>
+        implements StockListener, CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<StoreWrite> SIMILAR = new OutputTag<>("similar-items") {};
@@ -68,6 +80,8 @@ public final class CoVisitationFunction extends KeyedProcessFunction<String, CoV
     private transient ConversionFeatures features;
     private transient NegativeSampler negatives;
     private transient Counter evictions;
+    private transient OutOfStock outOfStock;
+    private transient ListState<StockChange> stockState;
 
     public CoVisitationFunction(int maxNeighbours, int similarSize, Duration stateTtl, Duration redisTtl,
                                 Duration popularityHalfLife) {
@@ -107,6 +121,29 @@ public final class CoVisitationFunction extends KeyedProcessFunction<String, CoV
         }
         return StoreWrite.list(StoreWrite.Kind.SIMILAR_ITEMS, item, md.version, md.similarTs, redisTtlMs,
                 md.similarItems, md.similarScores, null);
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext ctx) throws Exception {
+        outOfStock = new OutOfStock();
+        stockState = ctx.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>("out-of-stock", StockChange.class));
+        if (ctx.isRestored()) {
+            for (StockChange c : stockState.get()) outOfStock.apply(c);
+        }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
+        // every subtask received every change (broadcast): one copy is the whole set
+        stockState.update(getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0
+                ? outOfStock.changes() : List.of());
+    }
+
+    /** A catalog stock change: the item leaves (or may come back to) the lists built from the next touch on. */
+    @Override
+    public void onStockChange(StockChange c) {
+        outOfStock.apply(c);
     }
 
     @Override
@@ -171,7 +208,7 @@ public final class CoVisitationFunction extends KeyedProcessFunction<String, CoV
                 }
                 negatives.add(m.item);
             }
-            Neighbours.Ranked top = Neighbours.top(weights.entries(), maxNeighbours);
+            Neighbours.Ranked top = Neighbours.top(inStock(weights.entries()), maxNeighbours);
             Touch touch = new Touch(m.event, m.epoch, m.seq, top.ids(), top.weights());
             touch.itemCategory = md.category;
             touch.itemPopularity = md.popularityKey;
@@ -198,6 +235,13 @@ public final class CoVisitationFunction extends KeyedProcessFunction<String, CoV
             }
         }
         meta.update(md);
+    }
+
+    /** The neighbours the catalog does not say are out of stock (their weights are kept either way). */
+    private Iterable<Map.Entry<String, Double>> inStock(Iterable<Map.Entry<String, Double>> entries) {
+        if (outOfStock.size() == 0) return entries;
+        return () -> StreamSupport.stream(entries.spliterator(), false)
+                .filter(e -> !outOfStock.contains(e.getKey())).iterator();
     }
 
     private static void count(ItemCoVisitMeta md, Event e) {

@@ -12,6 +12,7 @@ import io.shoprank.job.model.ModelReplica;
 import io.shoprank.job.model.embedding.ItemEmbeddings;
 import io.shoprank.job.stock.OutOfStock;
 import io.shoprank.job.stock.StockChange;
+import io.shoprank.job.stock.StockListener;
 import io.shoprank.job.trending.TrendingBoard;
 import io.shoprank.job.trending.TrendingList;
 import io.shoprank.store.ListRefresh;
@@ -70,7 +71,7 @@ import java.util.function.Predicate;
  * {@code ranking.outOfStock} (items out of stock), {@code model.servedVersion}, {@code model.queuedVersions}.
  */
 public final class RecommendFunction extends KeyedProcessFunction<String, Touch, StoreWrite>
-        implements CheckpointedFunction {
+        implements CheckpointedFunction, StockListener {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(RecommendFunction.class);
 
@@ -172,6 +173,7 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
      * A catalog stock change (through {@link ModelGatedOperator}, on arrival): an item out of stock leaves the
      * board and is no candidate until the catalog says it is back; it re-enters the board with its next touch.
      */
+    @Override
     public void onStockChange(StockChange c) {
         if (outOfStock.apply(c) && !c.inStock) {
             board.remove(c.item);
