@@ -129,14 +129,20 @@ public final class ModelUpdater extends KeyedProcessFunction<Byte, TrainingExamp
             goodN = conversion.n().clone();
         }
         batch = new ArrayList<>();
+        if (restored != null && restored.pendingBatch != null) {
+            for (TrainingExample e : restored.pendingBatch) batch.add(new BprExample(e.context, e.positive, e.negatives));
+        }
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
-        // the models as they are now (examples before the barrier are not replayed after a restore), with the
-        // pending mini-batch applied so that nothing is held outside the snapshot
-        trainEmbeddings();
+        // the models as they are now and the pending mini-batch as it is (examples before the barrier are not
+        // replayed after a restore): applying the batch here would make its boundaries, and so the embeddings,
+        // depend on when checkpoints happen, and a replay would not be deterministic
         UpdaterState s = new UpdaterState();
+        s.pendingBatch = batch.stream()
+                .map(b -> TrainingExample.interaction(b.context(), b.positive(), b.negatives(), 0))
+                .toArray(TrainingExample[]::new);
         s.z = conversion.z();
         s.n = conversion.n();
         s.rows = embeddings.rows().toArray(new EmbeddingRow[0]);

@@ -14,6 +14,11 @@ public class UpdaterState {
     public float[] goodN;
     public EmbeddingRow[] goodRows;
     public String[] newItems;
+    /**
+     * The BPR mini-batch not yet applied (as the interaction examples that make it): kept, not applied, at a
+     * checkpoint, so checkpoint timing does not move the batch boundaries. Null in state from before.
+     */
+    public TrainingExample[] pendingBatch;
 
     public UpdaterState() {}
 }

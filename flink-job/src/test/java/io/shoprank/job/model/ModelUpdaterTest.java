@@ -325,11 +325,38 @@ class ModelUpdaterTest {
     }
 
     @Test
+    void aCheckpointDoesNotMoveTheMiniBatchBoundaries() throws Exception {
+        var checkpointed = open();
+        var plain = open();
+        TrainingExample[] first = {inter(new String[] {"a"}, "g", new String[] {"h"}, 6 * EPOCH_MS + 1)};
+        TrainingExample[] second = {inter(new String[] {"g"}, "a", new String[] {"b"}, 6 * EPOCH_MS + 2)};
+        send(checkpointed, first);
+        send(plain, first);
+        checkpointed.snapshot(1L, 6 * EPOCH_MS + 1); // mid-batch: the batch must stay pending
+        send(checkpointed, second);
+        send(plain, second);
+        checkpointed.processWatermark(END6);
+        plain.processWatermark(END6);
+
+        // one batch of two examples in both: the same rows, bit for bit (a batch applied at the checkpoint
+        // would have trained the second example on different parameters)
+        assertDelta(plain.extractOutputValues().get(0), checkpointed.extractOutputValues().get(0));
+        EmbeddingRow[] a = plain.extractOutputValues().get(0).rows;
+        EmbeddingRow[] b = checkpointed.extractOutputValues().get(0).rows;
+        assertEquals(a.length, b.length);
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(a[i].item, b[i].item);
+            assertArrayEquals(a[i].p, b[i].p, 0f);
+            assertArrayEquals(a[i].q, b[i].q, 0f);
+        }
+    }
+
+    @Test
     void aRestoredUpdaterKeepsThePendingMiniBatch() throws Exception {
         var original = open();
         send(original, epoch5());
         original.processWatermark(END5);
-        // fewer interactions than a mini-batch: pending at the snapshot, applied by it
+        // fewer interactions than a mini-batch: pending at the snapshot, kept in it
         send(original, inter(new String[] {"a"}, "g", new String[] {"h"}, 6 * EPOCH_MS + 1));
         OperatorSubtaskState snapshot = original.snapshot(1L, 6 * EPOCH_MS + 1);
 
