@@ -39,8 +39,8 @@ import java.util.Map;
  * service; the rejection is counted and logged.
  *
  * <p>State: the models live on the heap and are checkpointed as operator state (one subtask): the conversion
- * model's {@code z} and {@code n} (2 x {@code conversionDimension} floats) and the embedding rows (at most
- * {@code embeddingItems}). Metrics: {@code model.version}, {@code model.examples}, {@code model.positives},
+ * model's {@code z} and {@code n} (2 x {@code conversionDimension} floats), the embedding rows (at most
+ * {@code embeddingItems}) and the pending BPR mini-batch (fewer than {@code BPR_BATCH} examples). Metrics: {@code model.version}, {@code model.examples}, {@code model.positives},
  * {@code model.interactions}, {@code model.auc}, {@code model.logloss}, {@code model.bprLoss},
  * {@code model.rejected}, {@code model.stalenessMs} (event time since the last published version).
  */
