@@ -1,5 +1,8 @@
 # Shared helpers of the deploy/ scripts (sourced, not run).
 
+# ND4J's native ops run on the task thread that calls them (io.shoprank.job.model.Nd4jThreads sets the same)
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
+
 # Installs redis-server from Debian's packages when it is missing.
 ensure_redis_installed() {
   if ! command -v redis-server >/dev/null 2>&1; then

@@ -94,6 +94,7 @@ public final class ModelUpdater extends KeyedProcessFunction<Byte, TrainingExamp
 
     @Override
     public void initializeState(FunctionInitializationContext ctx) throws Exception {
+        Nd4jThreads.useCallingThreadOnly(); // the task thread that trains
         state = ctx.getOperatorStateStore().getListState(new ListStateDescriptor<>("models", UpdaterState.class));
         publishedEpoch = Long.MIN_VALUE;
         timerAt = Long.MIN_VALUE;

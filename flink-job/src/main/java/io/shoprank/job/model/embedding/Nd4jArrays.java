@@ -31,19 +31,4 @@ final class Nd4jArrays {
     static FloatBuffer view(INDArray a) {
         return a.data().asNioFloat();
     }
-
-    /** A new row-major matrix holding {@code values} (for batches built once, e.g. a BPR mini-batch). */
-    static INDArray matrix(float[] rowMajor, int rows, int cols) {
-        INDArray a = matrix(rows, cols);
-        view(a).put(rowMajor, 0, rows * cols);
-        return a;
-    }
-
-    /** The array's values in row-major order. */
-    static float[] values(INDArray a) {
-        INDArray c = a.ordering() == 'c' && !a.isView() ? a : a.dup('c');
-        float[] out = new float[(int) c.length()];
-        view(c).get(out);
-        return out;
-    }
 }
