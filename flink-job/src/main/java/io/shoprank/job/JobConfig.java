@@ -128,6 +128,11 @@ public final class JobConfig implements Serializable {
     public int embeddingItems = 200_000;
     /** Candidates the embedding source proposes per list. */
     public int embeddingCandidates = 20;
+    /**
+     * Candidates per list that the online models score: the pool's best by the sources' calibrated probability
+     * (a pre-ranking stage; the rest keep their source scores). Bounds the models' cost per list.
+     */
+    public int modelCandidates = 50;
     /** Seed of every random choice of the models (initial vectors, sampled negatives). */
     public long modelSeed = 42;
 
@@ -200,6 +205,7 @@ public final class JobConfig implements Serializable {
             case "embedding-dim": embeddingDim = Integer.parseInt(v); break;
             case "embedding-items": embeddingItems = Integer.parseInt(v); break;
             case "embedding-candidates": embeddingCandidates = Integer.parseInt(v); break;
+            case "model-candidates": modelCandidates = Integer.parseInt(v); break;
             case "model-seed": modelSeed = Long.parseLong(v); break;
             default: throw new IllegalArgumentException("unknown setting --" + name + " (see --help)");
         }
@@ -224,6 +230,7 @@ public final class JobConfig implements Serializable {
         require(embeddingDim >= 2 && embeddingDim <= 256, "--embedding-dim must be in 2..256");
         require(embeddingItems >= 100, "--embedding-items must be >= 100");
         require(embeddingCandidates >= 0, "--embedding-candidates must be >= 0");
+        require(modelCandidates >= 1, "--model-candidates must be >= 1");
         require(redisBatch >= 1, "--redis-batch must be >= 1");
         require(positive(trendingHalfLife), "--trending-half-life-minutes must be > 0");
         require(positive(stateTtl), "--state-ttl-hours must be > 0");
@@ -303,6 +310,7 @@ public final class JobConfig implements Serializable {
                 "--embedding-dim N              (" + d.embeddingDim + ")",
                 "--embedding-items N            items with an embedding, LRU bound (" + d.embeddingItems + ")",
                 "--embedding-candidates N       embedding candidates per list (" + d.embeddingCandidates + ")",
+                "--model-candidates N           candidates per list the models score, best by source (" + d.modelCandidates + ")",
                 "--model-seed N                 seed of initial vectors and sampled negatives (" + d.modelSeed + ")");
     }
 }

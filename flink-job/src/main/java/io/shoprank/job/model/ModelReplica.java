@@ -53,11 +53,9 @@ public final class ModelReplica {
             weights[d.weightIdx[i]] = d.weightVal[i];
         }
         for (EmbeddingRow r : d.rows) {
-            embeddings.put(r.item, r.p, r.q, r.b);
+            embeddings.replace(r);
             updatedItems.add(r.item);
         }
-        // a replica publishes nothing: without this the change set would grow with every item ever updated
-        embeddings.clearChanged();
         appliedEpoch = d.epoch;
         version = d.version;
     }

@@ -3,12 +3,14 @@ package io.shoprank.job.ranking;
 import io.shoprank.job.JobConfig;
 import io.shoprank.job.model.ConversionInputs;
 import io.shoprank.job.model.ModelReplica;
+import io.shoprank.job.model.Nd4jThreads;
 import io.shoprank.job.model.embedding.EmbeddingRow;
 import io.shoprank.job.model.embedding.JointScorer;
 import io.shoprank.job.model.embedding.UserVectors;
 import io.shoprank.job.model.ftrl.ConversionFeatures;
 import io.shoprank.job.model.ftrl.FeatureHasher;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -35,6 +37,7 @@ final class ModelScoring {
         this.config = config;
         this.replica = replica;
         this.features = new ConversionFeatures(new FeatureHasher(config.conversionDimension));
+        Nd4jThreads.useCallingThreadOnly(); // built on the task thread that scores
         this.scorer = new JointScorer(ConversionFeatures.FIELDS, config.embeddingDim, POOL_SIZE);
         for (EmbeddingRow r : replica.embeddings().rows()) scorer.touch(r); // a restored replica
     }
@@ -46,10 +49,24 @@ final class ModelScoring {
     /** Brings the replica to the model version the event at {@code ts} is scored with. */
     void advanceFor(long ts) {
         List<String> updated = replica.advanceTo(requiredEpoch(ts, config.modelEpoch.toMillis()));
-        for (String item : updated) {
+        for (String item : lastDistinct(updated, POOL_SIZE)) {
             EmbeddingRow row = replica.embeddings().get(item);
             if (row != null) scorer.touch(row);
         }
+    }
+
+    /**
+     * The last {@code n} distinct items of {@code updated}, in their order there: the pool keeps the most
+     * recently updated items, so when more than {@code n} changed at once only these end up in it, and the
+     * rest need not be written into it (a delta carries thousands of rows in a fast replay).
+     */
+    static List<String> lastDistinct(List<String> updated, int n) {
+        if (updated.size() <= n) return updated;
+        java.util.LinkedHashSet<String> last = new java.util.LinkedHashSet<>();
+        for (int i = updated.size() - 1; i >= 0 && last.size() < n; i--) last.add(updated.get(i));
+        List<String> out = new ArrayList<>(last);
+        java.util.Collections.reverse(out);
+        return out;
     }
 
     /**
@@ -68,10 +85,14 @@ final class ModelScoring {
 
     /**
      * Adds the embedding source's candidates to the pool (the nearest pool items to the user's vector) and
-     * records both models' scores on every candidate, with one ND4J product.
+     * records both models' scores, with one ND4J product, on the pool's best {@code --model-candidates} by the
+     * sources' calibrated probability and on every embedding candidate. The others keep no model scores: a
+     * pre-ranking stage, the same when a list is served and when a sampled target trains the ranker, so the
+     * ranker learns what a missing model score means.
      */
-    void complete(CandidatePool candidates, UserRanking u, ItemSummaries items, Predicate<String> excluded) {
-        List<CandidatePool.Candidate> all = candidates.candidates();
+    void complete(CandidatePool candidates, UserRanking u, ItemSummaries items, Predicate<String> excluded,
+                  SourceCalibration prior) {
+        List<CandidatePool.Candidate> all = best(candidates.candidates(), prior, config.modelCandidates);
         int k = all.size();
         Map<String, ConversionInputs.User> byCategory = new HashMap<>(); // the user side depends on the category only
         float[][] gathered = new float[k][];
@@ -103,6 +124,23 @@ final class ModelScoring {
                 c.modelScores(conversion(logit), embedding(scorer.poolScore(item)));
             }
         }
+    }
+
+    /** The {@code m} candidates with the highest prior probability (ties: pool order), in pool order. */
+    static List<CandidatePool.Candidate> best(List<CandidatePool.Candidate> pool, SourceCalibration prior, int m) {
+        if (pool.size() <= m) return pool;
+        double[] p = new double[pool.size()];
+        Integer[] order = new Integer[pool.size()];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = prior.probability(pool.get(i));
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(p[b], p[a])); // stable: ties keep pool order
+        boolean[] keep = new boolean[p.length];
+        for (int i = 0; i < m; i++) keep[order[i]] = true;
+        List<CandidatePool.Candidate> out = new ArrayList<>(m);
+        for (int i = 0; i < p.length; i++) if (keep[i]) out.add(pool.get(i));
+        return out;
     }
 
     private float[] conversionWeights(CandidatePool.Candidate c, UserRanking u, ItemSummaries items,

@@ -162,11 +162,14 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
         boardState.update(new ArrayList<>(board.entries()));
         calibrationState.update(List.of(CalibrationState.of(calibration,
                 config.models.learnsRanker() ? ranker : null, staleOrder)));
+        int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        // every subtask received the same deltas (broadcast, aligned barriers): subtask 0's rows and queue
+        // describe every replica, the others only say how far they had applied (ReplicaState.ofPosition)
         replicaState.update(!config.models.any() ? List.of()
-                : List.of(ReplicaState.of(models.replica(), getRuntimeContext().getTaskInfo().getIndexOfThisSubtask())));
+                : List.of(subtask == 0 ? ReplicaState.of(models.replica(), subtask)
+                        : ReplicaState.ofPosition(models.replica(), subtask)));
         // every subtask received every change (broadcast): one copy is the whole set
-        stockState.update(getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0
-                ? outOfStock.changes() : List.of());
+        stockState.update(subtask == 0 ? outOfStock.changes() : List.of());
     }
 
     /**
@@ -318,7 +321,7 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
                 c -> board.list(c, u.lastTs, halfLifeMs, 0, config.k + excluded.size()),
                 new String[0], COVISIT_CANDIDATES, config.k);
         if (config.models.any()) {
-            models.complete(pool, u, items, unavailable);
+            models.complete(pool, u, items, unavailable, calibration);
         }
         return pool;
     }

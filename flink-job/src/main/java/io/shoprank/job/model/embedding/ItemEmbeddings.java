@@ -69,6 +69,15 @@ public final class ItemEmbeddings {
         changed.add(item);
     }
 
+    /**
+     * Takes {@code row} itself (not a copy; rows are never changed in place) without recording it as changed:
+     * for a holder that never publishes changes (a replica applying a delta).
+     */
+    public void replace(EmbeddingRow row) {
+        rows.remove(row.item);
+        rows.put(row.item, row);
+    }
+
     /** Marks an item as changed since the last drain (a restored model's unpublished changes). */
     public void markChanged(String item) {
         changed.add(item);
@@ -85,11 +94,6 @@ public final class ItemEmbeddings {
 
     public Collection<EmbeddingRow> rows() {
         return rows.values();
-    }
-
-    /** Forgets which rows changed (a holder that never publishes changes, e.g. a replica). */
-    public void clearChanged() {
-        changed.clear();
     }
 
     /** Copies of the rows changed since the previous drain (those still held). */
