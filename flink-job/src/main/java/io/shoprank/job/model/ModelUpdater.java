@@ -239,8 +239,7 @@ public final class ModelUpdater extends KeyedProcessFunction<Byte, TrainingExamp
         if (!verdict.accepted()) {
             rejected.inc();
             LOG.warn("model version for epoch {} rejected ({}); rolling back to version {}", epoch, verdict.reason(), version);
-            System.arraycopy(goodZ, 0, conversion.z(), 0, goodZ.length);
-            System.arraycopy(goodN, 0, conversion.n(), 0, goodN.length);
+            conversion.rollBack(goodZ, goodN);
             for (Map.Entry<String, EmbeddingRow> r : goodRows.entrySet()) {
                 if (r.getValue() == null) embeddings.remove(r.getKey());
                 else embeddings.put(r.getKey(), r.getValue().p, r.getValue().q, r.getValue().b);

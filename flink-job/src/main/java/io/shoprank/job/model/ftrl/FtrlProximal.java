@@ -4,8 +4,11 @@ import java.util.BitSet;
 
 /**
  * FTRL-Proximal logistic regression with per-coordinate learning rates (McMahan et al. 2013, "Ad click
- * prediction: a view from the trenches", Algorithm 1) over a hashed feature space. Only z and n are stored;
- * weights are derived lazily, so L1 keeps rarely seen coordinates at exactly 0. Pure math, no Flink.
+ * prediction: a view from the trenches", Algorithm 1) over a hashed feature space. The state is z and n; the
+ * weights follow from them (L1 keeps rarely seen coordinates at exactly 0) and are kept computed beside them,
+ * recomputed for the coordinates a step touches: a prediction then reads weights instead of taking a square
+ * root and a division per feature (a ranking subtask scores every candidate of every list). Pure math, no
+ * Flink.
  */
 public final class FtrlProximal {
     /** Logit bound: beyond it the sigmoid is 0 or 1 to double precision and exp() may overflow. */
@@ -26,6 +29,8 @@ public final class FtrlProximal {
     private final Params params;
     private final float[] z;
     private final float[] n;
+    /** {@link #computeWeight} of every coordinate, as of z and n now. */
+    private final double[] w;
     /** Coordinates touched since the last drain, so only sparse weight deltas need publishing. */
     private final BitSet changed = new BitSet();
 
@@ -37,6 +42,8 @@ public final class FtrlProximal {
         this.params = params;
         this.z = z;
         this.n = n;
+        this.w = new double[z.length];
+        for (int i = 0; i < w.length; i++) w[i] = computeWeight(i);
     }
 
     /** A model over snapshotted state; takes ownership of the arrays. Nothing counts as changed yet. */
@@ -52,17 +59,28 @@ public final class FtrlProximal {
         return params;
     }
 
-    /** The live z state, for snapshots; not a copy. */
+    /** The live z state, for snapshots; not a copy (change it through {@link #rollBack} only). */
     public float[] z() {
         return z;
     }
 
-    /** The live n state (sum of squared gradients), for snapshots; not a copy. */
+    /** The live n state (sum of squared gradients), for snapshots; not a copy (see {@link #z}). */
     public float[] n() {
         return n;
     }
 
+    /** Sets z and n back to earlier values (a rejected version); changes no coordinate's changed mark. */
+    public void rollBack(float[] earlierZ, float[] earlierN) {
+        System.arraycopy(earlierZ, 0, z, 0, z.length);
+        System.arraycopy(earlierN, 0, n, 0, n.length);
+        for (int i = 0; i < w.length; i++) w[i] = computeWeight(i);
+    }
+
     public double weight(int i) {
+        return w[i];
+    }
+
+    private double computeWeight(int i) {
         double zi = z[i];
         if (Math.abs(zi) <= params.l1()) return 0;
         return -(zi - Math.signum(zi) * params.l1())
@@ -113,6 +131,7 @@ public final class FtrlProximal {
             double sigma = (Math.sqrt(ni + g * g) - Math.sqrt(ni)) / params.alpha();
             z[i] = (float) (z[i] + g - sigma * w);
             n[i] = (float) (ni + g * g);
+            this.w[i] = computeWeight(i);
             changed.set(i);
         }
         return p;

@@ -2,6 +2,7 @@ package io.shoprank.job.model.ftrl;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -131,6 +132,28 @@ class FtrlProximalTest {
 
         m.update(new int[] {5}, new float[] {1}, false);
         assertArrayEquals(new int[] {5}, m.drainChanged());
+    }
+
+    @Test
+    void weightsFollowTheStateAfterStepsRestoresAndRollBacks() {
+        FtrlProximal m = new FtrlProximal(16, 0.1, 1, 0.05, 0.5);
+        int[] idx = {3, 7};
+        float[] val = {1f, 1f};
+        m.update(idx, val, true);
+        float[] z1 = m.z().clone();
+        float[] n1 = m.n().clone();
+        double w3 = m.weight(3);
+        m.update(idx, val, false);
+        m.update(idx, val, false);
+        assertNotEquals(w3, m.weight(3));
+        // a model restored from the same state has the same weights
+        FtrlProximal restored = FtrlProximal.restore(m.params(), m.z().clone(), m.n().clone());
+        for (int i = 0; i < 16; i++) assertEquals(m.weight(i), restored.weight(i), 0);
+        // rolled back, the weights are those of the earlier state again, and so is the prediction
+        m.rollBack(z1, n1);
+        assertEquals(w3, m.weight(3), 0);
+        FtrlProximal earlier = FtrlProximal.restore(m.params(), z1.clone(), n1.clone());
+        assertEquals(earlier.predict(idx, val), m.predict(idx, val), 0);
     }
 
     @Test
