@@ -59,7 +59,7 @@ import java.util.function.Predicate;
  * {@link HistogramTap}). Writes {@code OUT/results.json} and prints a table of figure vs target.
  *
  * <pre>--events FILE --redis URL [--out DIR] [--phases throughput,passthrough,fresh2000,passthroughfresh,freshhalf]
- * [--rate 2000] [--half-rate N] [--warmup-s 30] [--measure-s 60] [--fresh-measure-s 40] [--reads-s 30]
+ * [--rate 2000] [--half-rate N] [--warmup-s 30] [--warmup-events 0] [--measure-s 60] [--fresh-measure-s 40] [--reads-s 30]
  * [--readers 4] [--read-rate 500] [--jfr true] [--profile-s 20] [--flush-redis true] [--parallelism 2] [--web-port 0]
  * [--managed-memory-mb 1024]
  * [--job-arg name=value]...</pre>
@@ -207,13 +207,21 @@ public final class BenchmarkRunner {
         Duration warmup = seconds(passThrough ? "pass-warmup-s" : "warmup-s", passThrough ? 10 : 30);
         Duration measure = seconds(passThrough ? "pass-measure-s" : "measure-s", passThrough ? 30 : 60);
         Duration profile = passThrough || !bool("jfr", true) ? Duration.ZERO : seconds("profile-s", 20);
-        int repeat = stats.passesFor(300_000, warmup.plus(measure).plus(profile).toSeconds() + 30);
-        console.printf("%n== %s: %s, unpaced, %d passes available, warm-up %d s, measured %d s%n", phase,
+        // warm-up by events as well as by time: two jobs of different speed are then measured with the same
+        // state behind them (a time-only warm-up measures the slower job with less state, so on cheaper reads)
+        long warmupEvents = passThrough ? 0 : (long) num("warmup-events", 0);
+        int repeat = stats.passesFor(300_000, warmup.plus(measure).plus(profile).toSeconds() + 30
+                + warmupEvents / 1_000.0);
+        console.printf("%n== %s: %s, unpaced, %d passes available, warm-up %d s%s, measured %d s%n", phase,
                 passThrough ? "pass-through job (source, parse, one Redis write per event)" : "full job",
-                repeat, warmup.toSeconds(), measure.toSeconds());
+                repeat, warmup.toSeconds(), warmupEvents > 0 ? String.format(" and %,d events", warmupEvents) : "",
+                measure.toSeconds());
         try (JobRun run = new JobRun(phase, passThrough, 0, repeat)) {
             run.awaitFirstRecords();
+            long warmupStart = System.nanoTime();
             run.sleep(warmup);
+            run.awaitEvents(warmupEvents);
+            double warmupSeconds = (System.nanoTime() - warmupStart) / 1e9;
             JobRun.Window w = run.measure(measure);
             if (!profile.isZero()) {
                 // after the measured window, not during it: starting a recording retransforms JDK classes
@@ -222,6 +230,8 @@ public final class BenchmarkRunner {
                 w.profile = run.profile(profile);
             }
             Map<String, Object> r = w.toMap();
+            r.put("warmupSeconds", round(warmupSeconds, 1));
+            r.put("warmupEvents", warmupEvents);
             if (!passThrough) {
                 r.put("heapWhileRunning", heap(true));
                 r.put("state", run.stopWithSavepoint());
@@ -355,6 +365,15 @@ public final class BenchmarkRunner {
 
         void sleep(Duration d) throws InterruptedException {
             Thread.sleep(d.toMillis());
+        }
+
+        /** Waits until the job has routed {@code n} events (at most 30 minutes). */
+        void awaitEvents(long n) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
+            while (n > 0 && capture.sum("events.in", op -> true) < n) {
+                if (System.nanoTime() > deadline) throw new IllegalStateException(phase + ": fewer than " + n + " events after 30 min");
+                Thread.sleep(200);
+            }
         }
 
         private void sampleLoop() {
