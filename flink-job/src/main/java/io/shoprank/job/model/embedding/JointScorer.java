@@ -41,6 +41,8 @@ public final class JointScorer {
     /** The product, column-major: column 0 (conversion logits) then column 1 ({@code u . Q + b}), {@link #rows} each. */
     private INDArray product;
     private FloatBuffer productView;
+    /** The product's values, copied out with one bulk get after each product (reads are then heap reads). */
+    private float[] results;
     /** Rows of {@link #m}: the pool's, then the candidates'. */
     private int rows;
     /** Heap staging of the candidates' rows (row-major, width {@link #width}) and of one pool row. */
@@ -78,6 +80,7 @@ public final class JointScorer {
         staged = new float[candidateCapacity * width];
         product = Nd4jArrays.columnMajor(rows, 2);
         productView = Nd4jArrays.view(product);
+        results = new float[2 * rows];
         scored = false;
     }
 
@@ -131,34 +134,35 @@ public final class JointScorer {
         mView.put(staged, 0, k * width);
         for (int i = 0; i < dim; i++) vView.put(2 * (features + i) + 1, u[i]);
         GEMM.product(m, rows, width, v, product);
+        productView.position(0);
+        productView.get(results, 0, 2 * rows);
         scored = true;
     }
 
     public double conversionLogit(int candidate) {
-        return productView.get(poolCapacity + candidate);
+        return results[poolCapacity + candidate];
     }
 
     public double embeddingScore(int candidate) {
-        return productView.get(rows + poolCapacity + candidate);
+        return results[rows + poolCapacity + candidate];
     }
 
     /** The pool's score of an item ({@code u . Q + b}), or NaN when it is not in the pool. */
     public double poolScore(String item) {
         Integer slot = slotOf.get(item);
-        return slot == null ? Double.NaN : productView.get(rows + slot);
+        return slot == null ? Double.NaN : results[rows + slot];
     }
 
     /** Up to {@code n} pool items by {@code u . Q + b}, best first, skipping {@code excluded} (ties: slot order). */
     public String[] nearest(int n, Predicate<String> excluded) {
         if (poolSize == 0 || n == 0 || !scored) return new String[0];
         // a bounded insertion list: n is small, the pool is not, so no full sort
-        float[] all = new float[poolSize];
-        productView.get(rows, all); // the pool's part of column 1: one bulk copy out of the native buffer
+        float[] all = results;
         int[] best = new int[n];
         float[] bestScore = new float[n];
         int found = 0;
         for (int i = 0; i < poolSize; i++) {
-            float s = all[i];
+            float s = all[rows + i]; // the pool's part of column 1
             if (found == n && s <= bestScore[n - 1]) continue;
             if (excluded.test(ids[i])) continue;
             int at = Math.min(found, n - 1);

@@ -36,19 +36,21 @@ public final class ConversionFeatures {
      * Hashed index per field and bucket (pair), computed on first use: scoring a candidate then costs array
      * reads, not 12 string hashes. Indices are the same as hashing "field=bucket" or "field=a_b" directly.
      */
-    private final int[][] memo = new int[FIELDS][SPAN * (SPAN + 1)];
+    private static final int SLOTS = SPAN * (SPAN + 1);
+    /** One flat array (field-major): one bounds check and no row dereference per lookup. */
+    private final int[] memo = new int[FIELDS * SLOTS];
 
     public ConversionFeatures(FeatureHasher hasher) {
         this.hasher = hasher;
-        for (int[] m : memo) java.util.Arrays.fill(m, -1);
+        Arrays.fill(memo, -1);
     }
 
     private int index(int field, String name, int a, int b) {
-        int slot = (a + 1) * (SPAN + 1) + (b == NONE ? SPAN : b + 1);
-        int i = memo[field][slot];
+        int at = field * SLOTS + (a + 1) * (SPAN + 1) + (b == NONE ? SPAN : b + 1);
+        int i = memo[at];
         if (i < 0) {
             i = b == NONE ? hasher.index(name, a) : hasher.index(name, a + "_" + b);
-            memo[field][slot] = i;
+            memo[at] = i;
         }
         return i;
     }
