@@ -267,7 +267,7 @@ public final class CoVisitationFunction extends KeyedProcessFunction<String, CoV
                     ctx.output(EXAMPLES, TrainingExample.conversion(v.idx, v.val, false, v.ts + labelWindowMs));
                 }
             }
-        } else if ((e.type == EventType.VIEW || e.type == EventType.CLICK) && md.pendingViews < MAX_PENDING_VIEWS
+        } else if ((e.type == EventType.VIEW || e.type == EventType.CLICK) && belowPendingBound(md)
                 && !pendingViews.contains(e.user)) {
             ConversionInputs.User user = new ConversionInputs.User(m.categoryShare, m.topCategory, m.seq, m.userLastTs);
             ConversionInputs.Item item = new ConversionInputs.Item(md.category, md.popularityKey, md.views,
@@ -280,10 +280,24 @@ public final class CoVisitationFunction extends KeyedProcessFunction<String, CoV
         }
     }
 
-    /** Label windows closed: those views are negatives. */
+    /**
+     * {@code md.pendingViews} only counts up between recounts (a closed window does not write the item's meta
+     * back, see {@link #onTimer}): at the bound, count the views actually pending.
+     */
+    private boolean belowPendingBound(ItemCoVisitMeta md) throws Exception {
+        if (md.pendingViews < MAX_PENDING_VIEWS) return true;
+        int n = 0;
+        for (String ignored : pendingViews.keys()) n++;
+        md.pendingViews = n;
+        return n < MAX_PENDING_VIEWS;
+    }
+
+    /**
+     * Label windows closed: those views are negatives. The item's meta is not read or written here (a get and a
+     * put of its similar-items list per closed window): its pending-view count is recounted at the bound.
+     */
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Touch> out) throws Exception {
-        ItemCoVisitMeta md = meta.value();
         List<String> closed = new ArrayList<>();
         for (Map.Entry<String, PendingView> v : pendingViews.entries()) {
             if (v.getValue().ts + labelWindowMs <= timestamp) {
@@ -293,9 +307,5 @@ public final class CoVisitationFunction extends KeyedProcessFunction<String, CoV
             }
         }
         for (String user : closed) pendingViews.remove(user);
-        if (md != null && !closed.isEmpty()) {
-            md.pendingViews = Math.max(0, md.pendingViews - closed.size());
-            meta.update(md);
-        }
     }
 }

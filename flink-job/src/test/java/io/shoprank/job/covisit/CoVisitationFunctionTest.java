@@ -449,6 +449,23 @@ class CoVisitationFunctionTest {
     }
 
     @Test
+    void closedWindowsFreeTheBoundForLaterViews() throws Exception {
+        openWithModels(JobConfig.Models.ALL);
+        int max = CoVisitationFunction.MAX_PENDING_VIEWS;
+        for (int k = 0; k < max; k++) simpleTouch(EventType.VIEW, "u" + k, "i1", T0);
+        harness.processWatermark(CLOSE_T0); // every window closes: max negatives
+        assertEquals(max, examples(TrainingExample.Kind.CONVERSION).size());
+
+        // the item's count of pending views was not written back when the windows closed: it is recounted
+        long later = T0 + WINDOW_MS + 10_000;
+        simpleTouch(EventType.VIEW, "again", "i1", later);
+        simpleTouch(EventType.CART, "again", "i1", later + 1);
+        List<TrainingExample> conv = examples(TrainingExample.Kind.CONVERSION);
+        assertEquals(max + 1, conv.size(), "the later view waited and was labelled");
+        assertTrue(conv.get(max).label);
+    }
+
+    @Test
     void withoutModelsThereAreNoExamples() throws Exception {
         openWithModels(JobConfig.Models.COVISIT);
         simpleTouch(EventType.VIEW, "u1", "i1", T0);
