@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The online models at a ranking subtask: the embedding candidate source and the scoring of a user's
@@ -85,14 +86,15 @@ final class ModelScoring {
 
     /**
      * Adds the embedding source's candidates to the pool (the nearest pool items to the user's vector) and
-     * records both models' scores, with one ND4J product, on the pool's best {@code --model-candidates} by the
-     * sources' calibrated probability and on every embedding candidate. The others keep no model scores: a
-     * pre-ranking stage, the same when a list is served and when a sampled target trains the ranker, so the
-     * ranker learns what a missing model score means.
+     * records both models' scores, with one ND4J product, on the pool's best {@code --model-candidates} by
+     * {@code preRank} (the learned ranker's score before any model score, or the sources' calibrated
+     * probability without it) and on every embedding candidate. The others keep no model scores: a pre-ranking
+     * stage, the same when a list is served and when a sampled target trains the ranker, so the ranker learns
+     * what a missing model score means.
      */
     void complete(CandidatePool candidates, UserRanking u, ItemSummaries items, Predicate<String> excluded,
-                  SourceCalibration prior) {
-        List<CandidatePool.Candidate> all = best(candidates.candidates(), prior, config.modelCandidates);
+                  ToDoubleFunction<CandidatePool.Candidate> preRank) {
+        List<CandidatePool.Candidate> all = best(candidates.candidates(), preRank, config.modelCandidates);
         int k = all.size();
         Map<String, ConversionInputs.User> byCategory = new HashMap<>(); // the user side depends on the category only
         float[][] gathered = new float[k][];
@@ -126,13 +128,14 @@ final class ModelScoring {
         }
     }
 
-    /** The {@code m} candidates with the highest prior probability (ties: pool order), in pool order. */
-    static List<CandidatePool.Candidate> best(List<CandidatePool.Candidate> pool, SourceCalibration prior, int m) {
+    /** The {@code m} candidates with the highest {@code preRank} score (ties: pool order), in pool order. */
+    static List<CandidatePool.Candidate> best(List<CandidatePool.Candidate> pool,
+                                              ToDoubleFunction<CandidatePool.Candidate> preRank, int m) {
         if (pool.size() <= m) return pool;
         double[] p = new double[pool.size()];
         Integer[] order = new Integer[pool.size()];
         for (int i = 0; i < p.length; i++) {
-            p[i] = prior.probability(pool.get(i));
+            p[i] = preRank.applyAsDouble(pool.get(i));
             order[i] = i;
         }
         Arrays.sort(order, (a, b) -> Double.compare(p[b], p[a])); // stable: ties keep pool order

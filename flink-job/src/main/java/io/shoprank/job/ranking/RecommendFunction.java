@@ -321,7 +321,9 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
                 c -> board.list(c, u.lastTs, halfLifeMs, 0, config.k + excluded.size()),
                 new String[0], COVISIT_CANDIDATES, config.k);
         if (config.models.any()) {
-            models.complete(pool, u, items, unavailable, calibration);
+            // pre-ranked by what ranks the list in the end, before any model score
+            models.complete(pool, u, items, unavailable,
+                    config.models.learnsRanker() ? ranker::score : calibration::probability);
         }
         return pool;
     }

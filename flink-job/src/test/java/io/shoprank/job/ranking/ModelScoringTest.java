@@ -14,7 +14,7 @@ class ModelScoringTest {
     @Test
     void aPoolNoLargerThanTheBoundIsScoredWhole() {
         CandidatePool pool = new Pools().covisit("a", 5).offer(CandidateSource.GLOBAL, "b", "c").pool();
-        assertSame(pool.candidates(), ModelScoring.best(pool.candidates(), priors, 3));
+        assertSame(pool.candidates(), ModelScoring.best(pool.candidates(), priors::probability, 3));
     }
 
     @Test
@@ -30,7 +30,7 @@ class ModelScoringTest {
         List<String> expected = pool.candidates().stream()
                 .filter(c -> rankOf(p, pool.candidates().indexOf(c)) < 3)
                 .map(c -> c.item).toList();
-        List<String> kept = ModelScoring.best(pool.candidates(), priors, 3).stream().map(c -> c.item).toList();
+        List<String> kept = ModelScoring.best(pool.candidates(), priors::probability, 3).stream().map(c -> c.item).toList();
         assertEquals(expected, kept);
         assertEquals("cv", kept.get(0)); // proposed by two sources: the highest
         assertEquals(List.of("cv", "g0", "g1"), kept);
@@ -44,7 +44,7 @@ class ModelScoringTest {
         CandidatePool.Candidate b = twins.add("b");
         a.rank[CandidateSource.GLOBAL.ordinal()] = 0;
         b.rank[CandidateSource.GLOBAL.ordinal()] = 0;
-        assertEquals(List.of("a"), ModelScoring.best(twins.candidates(), priors, 1).stream().map(c -> c.item).toList());
+        assertEquals(List.of("a"), ModelScoring.best(twins.candidates(), priors::probability, 1).stream().map(c -> c.item).toList());
     }
 
     @Test
