@@ -129,8 +129,9 @@ public final class JobConfig implements Serializable {
     /** Candidates the embedding source proposes per list. */
     public int embeddingCandidates = 20;
     /**
-     * Candidates per list that the online models score: the pool's best by the sources' calibrated probability
-     * (a pre-ranking stage; the rest keep their source scores). Bounds the models' cost per list.
+     * Candidates per list that the online models score (plus the embedding candidates): the pool's best by the
+     * learned ranker's score before any model score, or by the sources' calibrated probability without the
+     * ranker (a pre-ranking stage; the rest keep their source scores). Bounds the models' cost per list.
      */
     public int modelCandidates = 50;
     /** Seed of every random choice of the models (initial vectors, sampled negatives). */
@@ -310,7 +311,7 @@ public final class JobConfig implements Serializable {
                 "--embedding-dim N              (" + d.embeddingDim + ")",
                 "--embedding-items N            items with an embedding, LRU bound (" + d.embeddingItems + ")",
                 "--embedding-candidates N       embedding candidates per list (" + d.embeddingCandidates + ")",
-                "--model-candidates N           candidates per list the models score, best by source (" + d.modelCandidates + ")",
+                "--model-candidates N           candidates per list the models score, pre-ranked (" + d.modelCandidates + ")",
                 "--model-seed N                 seed of initial vectors and sampled negatives (" + d.modelSeed + ")");
     }
 }

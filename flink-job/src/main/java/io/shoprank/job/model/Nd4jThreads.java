@@ -10,8 +10,9 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * and spin-wait for each other. Measured on this 2-core machine with a replay running beside it: a BPR
  * mini-batch of 64 examples took 3-6 ms with the default threads and ~0.8 ms with one
  * ({@code ModelUpdateBenchmark}). Process-wide settings, idempotent; the OpenMP setting applies to the
- * calling thread, so each ND4J-using operator calls this from its own {@code open}. The launch scripts also
- * set {@code OMP_NUM_THREADS=1}, which covers threads that never call it.
+ * calling thread, so each ND4J-using operator calls this on its own task thread before its first op (the
+ * updater and the ranking stage, when they initialise their state). The launch scripts and the image also set
+ * {@code OMP_NUM_THREADS=1}, which covers threads that never call it.
  */
 public final class Nd4jThreads {
     private Nd4jThreads() {}

@@ -126,12 +126,12 @@ public final class FtrlProximal {
             double g = residual * val[k];
             if (g == 0) continue; // neither z nor n moves
             int i = idx[k];
-            double w = weight(i);
+            double wi = w[i];
             double ni = n[i];
             double sigma = (Math.sqrt(ni + g * g) - Math.sqrt(ni)) / params.alpha();
-            z[i] = (float) (z[i] + g - sigma * w);
+            z[i] = (float) (z[i] + g - sigma * wi);
             n[i] = (float) (ni + g * g);
-            this.w[i] = computeWeight(i);
+            w[i] = computeWeight(i);
             changed.set(i);
         }
         return p;
