@@ -27,6 +27,11 @@ public final class CandidatePool {
         /** Buckets of the online models' scores ({@link SourceCalibration#MODEL_BUCKETS}), −1 when not scored. */
         int conversionBucket = -1;
         int embeddingBucket = -1;
+        /**
+         * The learned ranker's score of the candidate before any model score, when the pre-ranking computed it
+         * (NaN otherwise): the final score of a candidate the models did not score, so it is not computed twice.
+         */
+        double rankerScoreWithoutModels = Double.NaN;
         /** How much co-visitation evidence the user has: 0 none, 1 a few neighbours, 2 many. */
         int context;
 
@@ -51,6 +56,10 @@ public final class CandidatePool {
          * Records the online models' scores: conversion probability and embedding probability, both 0..1, or
          * negative where a model did not score the candidate.
          */
+        boolean modelScored() {
+            return conversionBucket >= 0 || embeddingBucket >= 0;
+        }
+
         public void modelScores(double conversion, double embedding) {
             conversionBucket = conversion < 0 ? -1 : SourceCalibration.modelBucket(conversion);
             embeddingBucket = embedding < 0 ? -1 : SourceCalibration.modelBucket(embedding);

@@ -322,15 +322,15 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
                 new String[0], COVISIT_CANDIDATES, config.k);
         if (config.models.any()) {
             // pre-ranked by what ranks the list in the end, before any model score
-            models.complete(pool, u, items, unavailable,
-                    config.models.learnsRanker() ? ranker::score : calibration::probability);
+            models.complete(pool, u, items, unavailable, config.models.learnsRanker()
+                    ? c -> c.rankerScoreWithoutModels = ranker.score(c) : calibration::probability);
         }
         return pool;
     }
 
     private RankedList publish(UserRanking u, String user, long ingestMs, Collector<StoreWrite> out) {
         RankedList list = CandidateRanker.rank(pool(u), calibration,
-                config.models.learnsRanker() ? (c, p) -> ranker.score(c) : CandidateRanker.Adjustment.NONE,
+                config.models.learnsRanker() ? this::rankerScore : CandidateRanker.Adjustment.NONE,
                 items::category, config.maxPerCategory, config.k);
         u.published = list.items().length;
         u.listItems = list.items();
@@ -340,6 +340,12 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
         w.ingestMs = ingestMs;
         out.collect(w);
         return list;
+    }
+
+    /** The learned ranker's score; for a candidate the models did not score, the one the pre-ranking computed. */
+    private double rankerScore(CandidatePool.Candidate c, double probability) {
+        return !c.modelScored() && !Double.isNaN(c.rankerScoreWithoutModels) ? c.rankerScoreWithoutModels
+                : ranker.score(c);
     }
 
     /** Test-then-train: an item new to a returning user is a target; a hit when the served list had it. */
