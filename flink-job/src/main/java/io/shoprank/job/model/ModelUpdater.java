@@ -5,6 +5,7 @@ import io.shoprank.job.model.embedding.BprExample;
 import io.shoprank.job.model.embedding.EmbeddingRow;
 import io.shoprank.job.model.embedding.FismBpr;
 import io.shoprank.job.model.embedding.ItemEmbeddings;
+import io.shoprank.job.model.embedding.PackedRows;
 import io.shoprank.job.model.ftrl.FtrlProximal;
 import io.shoprank.job.model.guard.ModelGuard;
 import io.shoprank.job.model.guard.Verdict;
@@ -108,7 +109,7 @@ public final class ModelUpdater extends KeyedProcessFunction<Byte, TrainingExamp
         }
         if (restored != null) {
             conversion = FtrlProximal.restore(conversion.params(), restored.z, restored.n);
-            for (EmbeddingRow r : restored.rows) embeddings.put(r.item, r.p, r.q, r.b);
+            for (EmbeddingRow r : restored.rows()) embeddings.put(r.item, r.p, r.q, r.b);
             embeddings.drainChanged();
             version = restored.version;
             publishedEpoch = restored.publishedEpoch;
@@ -146,7 +147,7 @@ public final class ModelUpdater extends KeyedProcessFunction<Byte, TrainingExamp
                 .toArray(TrainingExample[]::new);
         s.z = conversion.z();
         s.n = conversion.n();
-        s.rows = embeddings.rows().toArray(new EmbeddingRow[0]);
+        s.packedRows = PackedRows.pack(embeddings.rows());
         s.version = version;
         s.publishedEpoch = publishedEpoch;
         s.goodZ = goodZ;

@@ -1,11 +1,17 @@
 package io.shoprank.job.model;
 
 import io.shoprank.job.model.embedding.EmbeddingRow;
+import io.shoprank.job.model.embedding.PackedRows;
+
+import java.util.List;
 
 /** The checkpointed form of {@link ModelUpdater}'s models (Flink POJO). */
 public class UpdaterState {
     public float[] z;
     public float[] n;
+    /** The embedding table, {@link PackedRows}; null in state from before it. */
+    public byte[][] packedRows;
+    /** The embedding table as row POJOs: state written before {@link #packedRows} (null since). */
     public EmbeddingRow[] rows;
     public long version;
     public long publishedEpoch;
@@ -21,4 +27,9 @@ public class UpdaterState {
     public TrainingExample[] pendingBatch;
 
     public UpdaterState() {}
+
+    /** The embedding table, from either form. */
+    public List<EmbeddingRow> rows() {
+        return packedRows != null ? PackedRows.unpack(packedRows) : rows == null ? List.of() : List.of(rows);
+    }
 }

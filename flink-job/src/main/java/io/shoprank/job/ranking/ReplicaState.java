@@ -3,6 +3,7 @@ package io.shoprank.job.ranking;
 import io.shoprank.job.model.ModelDelta;
 import io.shoprank.job.model.ModelReplica;
 import io.shoprank.job.model.embedding.EmbeddingRow;
+import io.shoprank.job.model.embedding.PackedRows;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,9 @@ public class ReplicaState {
     public long appliedEpoch;
     public long version;
     public float[] weights;
+    /** The replica's embedding table ({@link PackedRows}); null in a position-only state and in state from before it. */
+    public byte[][] packedRows;
+    /** The embedding table as row POJOs: state written before {@link #packedRows} (empty or null since). */
     public EmbeddingRow[] rows;
     public ModelDelta[] queued;
 
@@ -33,9 +37,8 @@ public class ReplicaState {
         s.appliedEpoch = r.appliedEpoch();
         s.version = r.version();
         s.weights = r.weights().clone();
-        // the rows themselves, not copies: a replica never changes a row in place (ModelReplica replaces it
-        // with a new one from the delta), and Flink deep-copies operator state when it takes the snapshot
-        s.rows = r.embeddings().rows().toArray(new EmbeddingRow[0]);
+        s.packedRows = PackedRows.pack(r.embeddings().rows());
+        s.rows = new EmbeddingRow[0];
         s.queued = r.queuedDeltas().toArray(new ModelDelta[0]);
         return s;
     }
@@ -59,7 +62,9 @@ public class ReplicaState {
             if (s.queued != null) queued.addAll(List.of(s.queued));
         }
         if (best == null) return;
-        replica.restore(best.appliedEpoch, best.version, best.weights, best.rows);
+        EmbeddingRow[] rows = best.packedRows != null
+                ? PackedRows.unpack(best.packedRows).toArray(new EmbeddingRow[0]) : best.rows;
+        replica.restore(best.appliedEpoch, best.version, best.weights, rows);
         TreeMap<Long, ModelDelta> byEpoch = new TreeMap<>();
         for (ModelDelta d : queued) {
             if (d.epoch > best.appliedEpoch) byEpoch.putIfAbsent(d.epoch, d);
