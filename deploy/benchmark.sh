@@ -100,7 +100,7 @@ echo "redis-server $(redis-server --version | sed -n 's/.*v=\([^ ]*\).*/\1/p') o
 if [[ "$jmh" == 1 ]]; then
   echo; echo "== JMH microbenchmarks"
   (cd "$root" && java -Xmx1g -cp "$snap/job-test:$job_cp:$(cat "$out/test-classpath.txt")" \
-      org.openjdk.jmh.Main 'io\.shoprank\.job\.bench\..*Benchmark.*' -rf json -rff "$out/jmh.json" \
+      org.openjdk.jmh.Main 'io\.shoprank\.job\..*Benchmark.*' -rf json -rff "$out/jmh.json" \
       -jvmArgsAppend "-Dbench.events=$root/../shared/data/taobao-2h.events.jsonl.gz" > "$out/jmh.log" 2>&1) \
     || { echo "JMH failed, see $out/jmh.log" >&2; exit 1; }
   grep -q '<failure>' "$out/jmh.log" && echo "warning: some JMH benchmarks failed, see $out/jmh.log" >&2

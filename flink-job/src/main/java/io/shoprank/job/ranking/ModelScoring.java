@@ -100,10 +100,18 @@ final class ModelScoring {
         float[][] gathered = new float[k][];
         float[][] targets = new float[k][];
         float[] bias = new float[k];
+        // the lookups first, in a loop of their own: each misses the CPU caches several times in tables of
+        // 200,000 items, and with nothing else in the loop the CPU overlaps the lookups of several candidates
+        ConversionInputs.Item[] summaries = new ConversionInputs.Item[k];
+        EmbeddingRow[] rows = new EmbeddingRow[k];
         for (int r = 0; r < k; r++) {
-            CandidatePool.Candidate c = all.get(r);
-            gathered[r] = conversionWeights(c, u, items, byCategory);
-            EmbeddingRow row = replica.embeddings().get(c.item);
+            String item = all.get(r).item;
+            summaries[r] = items.get(item);
+            rows[r] = replica.embeddings().get(item);
+        }
+        for (int r = 0; r < k; r++) {
+            gathered[r] = conversionWeights(all.get(r), summaries[r], u, byCategory);
+            EmbeddingRow row = rows[r];
             if (row != null) {
                 targets[r] = row.q;
                 bias[r] = row.b;
@@ -122,7 +130,7 @@ final class ModelScoring {
             candidates.offer(CandidateSource.EMBEDDING, c);
             if (c.conversionBucket < 0 && c.embeddingBucket < 0) { // new to the pool: its scores, in plain Java
                 double logit = 0;
-                for (float w : conversionWeights(c, u, items, byCategory)) logit += w;
+                for (float w : conversionWeights(c, items.get(item), u, byCategory)) logit += w;
                 c.modelScores(conversion(logit), embedding(scorer.poolScore(item)));
             }
         }
@@ -146,9 +154,9 @@ final class ModelScoring {
         return out;
     }
 
-    private float[] conversionWeights(CandidatePool.Candidate c, UserRanking u, ItemSummaries items,
+    /** The conversion model's weights of the candidate's active features; {@code item} null when unknown here. */
+    private float[] conversionWeights(CandidatePool.Candidate c, ConversionInputs.Item item, UserRanking u,
                                       Map<String, ConversionInputs.User> byCategory) {
-        ConversionInputs.Item item = items.get(c.item);
         if (item == null) {
             item = new ConversionInputs.Item(c.category(), Double.NEGATIVE_INFINITY, 0, 0, Double.NaN);
         }
