@@ -37,6 +37,9 @@ while [[ $# -gt 0 ]]; do
 done
 has_arg() { local a; for a in "${args[@]+"${args[@]}"}"; do [[ "$a" == "$1" ]] && return 0; done; return 1; }
 has_arg --events || args+=(--events "$root/../shared/data/taobao-2h.events.jsonl.gz")
+# the replay file, also the data of the JMH benchmarks that read events
+for ((i = 0; i < ${#args[@]} - 1; i++)); do [[ "${args[i]}" == --events ]] && events_file="${args[i+1]}"; done
+events_file="$(cd "$(dirname "$events_file")" && pwd)/$(basename "$events_file")"
 if [[ "$quick" == 1 ]]; then
   args+=(--warmup-s 10 --measure-s 20 --pass-warmup-s 5 --pass-measure-s 15 --fresh-warmup-s 10
          --fresh-measure-s 20 --reads-s 10 --profile-s 10)
@@ -101,7 +104,7 @@ if [[ "$jmh" == 1 ]]; then
   echo; echo "== JMH microbenchmarks"
   (cd "$root" && java -Xmx1g -cp "$snap/job-test:$job_cp:$(cat "$out/test-classpath.txt")" \
       org.openjdk.jmh.Main 'io\.shoprank\.job\..*Benchmark.*' -rf json -rff "$out/jmh.json" \
-      -jvmArgsAppend "-Dbench.events=$root/../shared/data/taobao-2h.events.jsonl.gz" > "$out/jmh.log" 2>&1) \
+      -jvmArgsAppend "-Dbench.events=$events_file" > "$out/jmh.log" 2>&1) \
     || { echo "JMH failed, see $out/jmh.log" >&2; exit 1; }
   grep -q '<failure>' "$out/jmh.log" && echo "warning: some JMH benchmarks failed, see $out/jmh.log" >&2
   sed -n '/^Benchmark /,$p' "$out/jmh.log"

@@ -118,6 +118,13 @@ public final class JobConfig implements Serializable {
     public Models models = Models.ALL;
     /** Event-time length of a model epoch: each epoch's updates are published as one versioned delta. */
     public Duration modelEpoch = Duration.ofSeconds(30);
+    /**
+     * How long a touch may wait for the model version its time asks for before it is scored with the latest
+     * version applied (negative: as long as it takes, so a replay's result does not depend on timing; the
+     * evaluator runs so). Live, the version is there long before the event; the wait happens when the updater
+     * lags (a replay running ahead, a slow checkpoint), and a list must not wait with it.
+     */
+    public long modelMaxWaitMs = 100;
     /** How long after a view a cart or purchase of the same item by the same user makes it a positive. */
     public Duration labelWindow = Duration.ofMinutes(30);
     /** Hashed feature space of the conversion model (a power of two). */
@@ -201,6 +208,7 @@ public final class JobConfig implements Serializable {
             case "max-per-category": maxPerCategory = Integer.parseInt(v); break;
             case "models": models = Models.valueOf(v.toUpperCase()); break;
             case "model-epoch-seconds": modelEpoch = Duration.ofSeconds(Long.parseLong(v)); break;
+            case "model-max-wait-ms": modelMaxWaitMs = Long.parseLong(v); break;
             case "label-window-minutes": labelWindow = Duration.ofMinutes(Long.parseLong(v)); break;
             case "conversion-dimension": conversionDimension = Integer.parseInt(v); break;
             case "embedding-dim": embeddingDim = Integer.parseInt(v); break;
@@ -306,6 +314,7 @@ public final class JobConfig implements Serializable {
                 "--max-per-category N           items of one category in a list's first 10 (" + d.maxPerCategory + ")",
                 "--models covisit|calibrated|ranker|conversion|embeddings|all  ranking ablation (" + d.models + ")",
                 "--model-epoch-seconds N        event time per published model version (" + d.modelEpoch.toSeconds() + ")",
+                "--model-max-wait-ms N          longest wait of a touch for its model version; -1: no limit (" + d.modelMaxWaitMs + ")",
                 "--label-window-minutes N       view -> cart/purchase label window (" + d.labelWindow.toMinutes() + ")",
                 "--conversion-dimension N       hashed features of the conversion model (" + d.conversionDimension + ")",
                 "--embedding-dim N              (" + d.embeddingDim + ")",

@@ -155,7 +155,8 @@ public final class ShoprankJob {
         SingleOutputStreamOperator<StoreWrite> recommendations = touches.keyBy(t -> t.event.user)
                 .connect(rankingUpdates.broadcast())
                 .transform("recommend", TypeInformation.of(StoreWrite.class), new ModelGatedOperator(
-                        new RecommendFunction(config), config.modelEpoch.toMillis(), config.models.any()))
+                        new RecommendFunction(config), config.modelEpoch.toMillis(), config.models.any(),
+                        config.modelMaxWaitMs))
                 .uid("recommend");
 
         userFeatures.union(itemFeatures, trendingWrites, similar, recommendations)

@@ -61,6 +61,8 @@ public final class EvaluateRunner {
         opts.putIfAbsent("namespace", "eval-" + fileName.replaceAll("\\.events\\.jsonl(\\.gz)?$", ""));
         opts.putIfAbsent("parallelism", "1");
         opts.putIfAbsent("k", Integer.toString(K));
+        // touches wait for the model version their time asks for however long it takes: deterministic figures
+        opts.putIfAbsent("model-max-wait-ms", "-1");
         opts.putIfAbsent("checkpoint-dir", out.resolve("checkpoints").toAbsolutePath().toUri().toString());
         opts.putIfAbsent("dead-letter-path", out.resolve("dead-letters").toAbsolutePath().toString());
         opts.remove("out");

@@ -32,29 +32,46 @@ import java.util.List;
  * result does not depend on how the two inputs interleave (a replay at parallelism 1 is deterministic).
  * The model input's watermark only opens the queue; event time downstream follows the touches alone.
  *
+ * <p>The wait is bounded ({@code --model-max-wait-ms}, 100 ms): a touch queued that long is scored with the
+ * latest version applied, and so is everything queued before it. Live, a version is there about an epoch before
+ * the events that need it, so touches wait only when the updater lags (a slow checkpoint, an overload), and
+ * the lists must not stall with it; a replay running far ahead of event time (the benchmark's, at 140 times
+ * the data's pace, has two epochs in under half a second) would otherwise wait at every epoch for the
+ * updater's next watermark. Without a bound (negative), results never depend on timing: the evaluator runs so.
+ *
  * <p>State: the queue (union list state; after a restore each subtask keeps the touches of its key groups).
- * Metrics: {@code ranking.waitedForModel}, {@code ranking.modelQueue}.
+ * Metrics: {@code ranking.waitedForModel}, {@code ranking.modelQueue}, {@code ranking.modelWaitTimedOut}
+ * (touches scored with an older version than their time asks for).
  */
 public final class ModelGatedOperator extends KeyedProcessOperator<String, Touch, StoreWrite>
         implements TwoInputStreamOperator<Touch, RankingUpdate, StoreWrite> {
     private static final long serialVersionUID = 1L;
 
-    /** A queued touch, or a queued watermark ({@code touch == null}) or status change of the touch input. */
-    private record Held(Touch touch, long timestamp, boolean hasTimestamp, WatermarkStatus status) {}
+    /**
+     * A queued touch, or a queued watermark ({@code touch == null}) or status change of the touch input, with
+     * the processing time it was queued at.
+     */
+    private record Held(Touch touch, long timestamp, boolean hasTimestamp, WatermarkStatus status, long queuedAt) {}
 
     private final long epochMs;
     /** False when no model runs ({@code --models covisit}): nothing to wait for. */
     private final boolean gated;
+    /** Longest wait of a queued touch in processing time; negative: no bound. */
+    private final long maxWaitMs;
     private transient ArrayDeque<Held> queue;
+    /** Whether a timeout timer is registered (at most one at a time, for the queue's head). */
+    private transient boolean timeoutPending;
+    private transient Counter timedOut;
     private transient ListState<Touch> queueState;
     private transient long modelWatermark;
     private transient boolean modelIdle;
     private transient Counter waited;
 
-    public ModelGatedOperator(RecommendFunction function, long epochMs, boolean gated) {
+    public ModelGatedOperator(RecommendFunction function, long epochMs, boolean gated, long maxWaitMs) {
         super(function);
         this.epochMs = epochMs;
         this.gated = gated;
+        this.maxWaitMs = maxWaitMs;
     }
 
     @Override
@@ -71,7 +88,7 @@ public final class ModelGatedOperator extends KeyedProcessOperator<String, Touch
                     getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
             for (Touch t : queueState.get()) {
                 if (mine.contains(KeyGroupRangeAssignment.assignToKeyGroup(t.event.user, maxParallelism))) {
-                    queue.add(new Held(t, t.event.ts, true, null));
+                    queue.add(new Held(t, t.event.ts, true, null, Long.MIN_VALUE)); // restored: waited already
                 }
             }
         }
@@ -91,7 +108,9 @@ public final class ModelGatedOperator extends KeyedProcessOperator<String, Touch
     public void open() throws Exception {
         super.open();
         waited = getMetricGroup().addGroup("ranking").counter("waitedForModel");
+        timedOut = getMetricGroup().addGroup("ranking").counter("modelWaitTimedOut");
         getMetricGroup().addGroup("ranking").gauge("modelQueue", () -> queue.size());
+        scheduleTimeout();
     }
 
     @Override
@@ -100,7 +119,8 @@ public final class ModelGatedOperator extends KeyedProcessOperator<String, Touch
             processElement(record);
         } else {
             waited.inc();
-            queue.add(new Held(record.getValue(), record.getTimestamp(), record.hasTimestamp(), null));
+            queue.add(new Held(record.getValue(), record.getTimestamp(), record.hasTimestamp(), null, now()));
+            scheduleTimeout();
         }
     }
 
@@ -109,7 +129,7 @@ public final class ModelGatedOperator extends KeyedProcessOperator<String, Touch
         if (queue.isEmpty()) {
             processWatermark(mark);
         } else {
-            queue.add(new Held(null, mark.getTimestamp(), true, null));
+            queue.add(new Held(null, mark.getTimestamp(), true, null, now()));
         }
     }
 
@@ -132,7 +152,7 @@ public final class ModelGatedOperator extends KeyedProcessOperator<String, Touch
             if (queue.isEmpty()) {
                 output.emitWatermarkStatus(status);
             } else { // after the touches and watermarks queued before it
-                queue.add(new Held(null, 0, false, status));
+                queue.add(new Held(null, 0, false, status, now()));
             }
         } else {
             modelIdle = status.isIdle(); // an idle updater must not hold the touches back
@@ -145,6 +165,11 @@ public final class ModelGatedOperator extends KeyedProcessOperator<String, Touch
     }
 
     private void drain() throws Exception {
+        drain(Long.MIN_VALUE);
+    }
+
+    /** Processes the queue's head while it is ready, or was queued at or before {@code forceUpTo}. */
+    private void drain(long forceUpTo) throws Exception {
         while (!queue.isEmpty()) {
             Held h = queue.peekFirst();
             if (h.touch() == null) {
@@ -157,7 +182,8 @@ public final class ModelGatedOperator extends KeyedProcessOperator<String, Touch
                 continue;
             }
             if (!ready(h.touch())) {
-                return;
+                if (h.queuedAt() > forceUpTo) return;
+                timedOut.inc(); // scored with the latest version applied (ModelScoring.advanceFor goes as far as it can)
             }
             queue.pollFirst();
             StreamRecord<Touch> record = h.hasTimestamp()
@@ -165,5 +191,21 @@ public final class ModelGatedOperator extends KeyedProcessOperator<String, Touch
             setKeyContextElement1(record);
             processElement(record);
         }
+    }
+
+    private long now() {
+        return getProcessingTimeService().getCurrentProcessingTime();
+    }
+
+    /** A timer for when the queue's head has waited its longest, if the wait is bounded and none is set. */
+    private void scheduleTimeout() {
+        if (maxWaitMs < 0 || timeoutPending || queue.isEmpty()) return;
+        long at = queue.peekFirst().queuedAt() == Long.MIN_VALUE ? now() : queue.peekFirst().queuedAt() + maxWaitMs;
+        timeoutPending = true;
+        getProcessingTimeService().registerTimer(at, time -> {
+            timeoutPending = false;
+            drain(time - maxWaitMs);
+            scheduleTimeout();
+        });
     }
 }

@@ -114,6 +114,56 @@ class ModelGatedOperatorTest {
     }
 
     @Test
+    void aBoundedWaitScoresWithTheLatestVersionOnceItIsOver() throws Exception {
+        JobConfig c = config();
+        c.modelMaxWaitMs = 100;
+        Gate g = open(c);
+        g.h.setProcessingTime(1_000);
+        g.h.processElement2(delta(REQUIRED_EPOCH - 1, 1, "old", 0.25f, 0.25f), 0); // applied: its epoch is older
+        g.h.processElement1(touch("u1", 0, "i1", T0), T0);
+        g.h.setProcessingTime(1_050);
+        g.h.processElement1(touch("u2", 0, "j1", T0), T0);
+        g.h.processWatermark1(new Watermark(T0 - 100));
+        g.h.setProcessingTime(1_099);
+        assertTrue(g.h.getOutput().isEmpty(), "within the bound: waiting");
+
+        g.h.setProcessingTime(1_100); // u1's touch has waited 100 ms
+        List<Object> out = new ArrayList<>(g.h.getOutput());
+        assertEquals(1, out.size(), "only what was queued 100 ms ago or earlier: " + out);
+        assertList(out.get(0), "u1", 1_000, T0);
+        assertEquals(1, g.counter("timedOut"));
+        assertEquals(1, g.replica().version(), "scored with the latest version applied");
+
+        g.h.setProcessingTime(1_150); // u2's touch, then the watermark behind it
+        out = new ArrayList<>(g.h.getOutput());
+        assertEquals(3, out.size(), out.toString());
+        assertList(out.get(1), "u2", 1_000, T0);
+        assertEquals(new Watermark(T0 - 100), out.get(2));
+        assertEquals(2, g.counter("timedOut"));
+        assertEquals(0, g.operatorQueue());
+    }
+
+    @Test
+    void aVersionInTimeReleasesTheQueueBeforeTheBoundAndLaterTouchesGetTheirOwn() throws Exception {
+        JobConfig c = config();
+        c.modelMaxWaitMs = 100;
+        Gate g = open(c);
+        g.h.setProcessingTime(1_000);
+        g.h.processElement1(touch("u1", 0, "i1", T0), T0);
+        g.h.setProcessingTime(1_040);
+        g.h.processWatermark2(new Watermark(NEEDED)); // the version is in: no timeout
+        assertEquals(1, g.lists().size());
+
+        g.h.setProcessingTime(1_090); // a touch of the next epoch, queued behind the old timer's deadline
+        g.h.processElement1(touch("u1", 1, "i2", T0 + EPOCH_MS), T0 + EPOCH_MS);
+        g.h.setProcessingTime(1_100); // the first timer fires: the new touch has waited only 10 ms
+        assertEquals(1, g.lists().size(), "a touch is released by its own deadline, not an earlier one's");
+        g.h.setProcessingTime(1_190);
+        assertEquals(2, g.lists().size());
+        assertEquals(1, g.counter("timedOut"));
+    }
+
+    @Test
     void aReadyTouchPassesStraightThroughAndTheModelWatermarkIsNotForwarded() throws Exception {
         Gate g = open(config());
 
@@ -303,6 +353,7 @@ class ModelGatedOperatorTest {
         JobConfig c = new JobConfig();
         c.models = JobConfig.Models.ALL;
         c.modelEpoch = Duration.ofMillis(EPOCH_MS);
+        c.modelMaxWaitMs = -1; // touches wait as long as it takes, unless a test bounds it
         c.k = 3;
         c.seedItems = 2;
         c.maxSeenItems = 10;
@@ -384,7 +435,8 @@ class ModelGatedOperatorTest {
         RecommendFunction f = new RecommendFunction(config);
         KeySelector<Touch, String> byUser = t -> t.event.user;
         KeySelector<RankingUpdate, String> notKeyed = null;
-        var h = new KeyedTwoInputStreamOperatorTestHarness<>(new ModelGatedOperator(f, EPOCH_MS, config.models.any()), byUser, notKeyed,
+        var h = new KeyedTwoInputStreamOperatorTestHarness<>(new ModelGatedOperator(f, EPOCH_MS, config.models.any(),
+                config.modelMaxWaitMs), byUser, notKeyed,
                 Types.STRING, maxParallelism, parallelism, subtask);
         ((SerializerConfigImpl) h.getExecutionConfig().getSerializerConfig()).setGenericTypes(false);
         opened.add(h);
