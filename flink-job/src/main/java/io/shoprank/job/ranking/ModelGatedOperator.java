@@ -34,10 +34,9 @@ import java.util.List;
  *
  * <p>The wait is bounded ({@code --model-max-wait-ms}, 100 ms): a touch queued that long is scored with the
  * latest version applied, and so is everything queued before it. Live, a version is there about an epoch before
- * the events that need it, so touches wait only when the updater lags (a slow checkpoint, an overload), and
- * the lists must not stall with it; a replay running far ahead of event time (the benchmark's, at 140 times
- * the data's pace, has two epochs in under half a second) would otherwise wait at every epoch for the
- * updater's next watermark. Without a bound (negative), results never depend on timing: the evaluator runs so.
+ * the events that need it, so touches wait only when the updater lags (a slow checkpoint, an overload, a
+ * backlog replayed faster than its own pace), and the lists should not stall with it. Without a bound
+ * (negative), results never depend on timing: the evaluator runs so.
  *
  * <p>State: the queue (union list state; after a restore each subtask keeps the touches of its key groups).
  * Metrics: {@code ranking.waitedForModel}, {@code ranking.modelQueue}, {@code ranking.modelWaitTimedOut}
@@ -52,6 +51,9 @@ public final class ModelGatedOperator extends KeyedProcessOperator<String, Touch
      * the processing time it was queued at.
      */
     private record Held(Touch touch, long timestamp, boolean hasTimestamp, WatermarkStatus status, long queuedAt) {}
+
+    /** {@link #drain(long)}'s argument when no touch may go before its version. */
+    private static final long NO_FORCE = Long.MIN_VALUE;
 
     private final long epochMs;
     /** False when no model runs ({@code --models covisit}): nothing to wait for. */
@@ -164,11 +166,15 @@ public final class ModelGatedOperator extends KeyedProcessOperator<String, Touch
         return !gated || modelIdle || modelWatermark >= ModelScoring.requiredModelWatermark(t.event.ts, epochMs);
     }
 
+    /** Processes the queue's head while it is ready. */
     private void drain() throws Exception {
-        drain(Long.MIN_VALUE);
+        drain(NO_FORCE);
     }
 
-    /** Processes the queue's head while it is ready, or was queued at or before {@code forceUpTo}. */
+    /**
+     * Processes the queue's head while it is ready, or was queued at or before {@code forceUpTo} (never with
+     * {@link #NO_FORCE}; restored touches count as queued at {@code Long.MIN_VALUE}).
+     */
     private void drain(long forceUpTo) throws Exception {
         while (!queue.isEmpty()) {
             Held h = queue.peekFirst();
@@ -182,7 +188,7 @@ public final class ModelGatedOperator extends KeyedProcessOperator<String, Touch
                 continue;
             }
             if (!ready(h.touch())) {
-                if (h.queuedAt() > forceUpTo) return;
+                if (forceUpTo == NO_FORCE || h.queuedAt() > forceUpTo) return;
                 timedOut.inc(); // scored with the latest version applied (ModelScoring.advanceFor goes as far as it can)
             }
             queue.pollFirst();

@@ -269,6 +269,9 @@ class ModelGatedOperatorTest {
 
         Gate restored = restore(config, snapshot, 1, 1, 0);
         assertTrue(restored.h.getOutput().isEmpty(), "still waiting after the restore");
+        restored.h.processWatermark2(new Watermark(NEEDED - 1)); // a drain that must release nothing yet
+        restored.h.setProcessingTime(10_000);
+        assertTrue(restored.h.getOutput().isEmpty(), "an unbounded wait stays a wait after the restore");
         assertEquals(3, restored.operatorQueue());
         restored.h.processWatermark2(new Watermark(NEEDED));
 
@@ -280,6 +283,22 @@ class ModelGatedOperatorTest {
         assertEquals(List.of(1_000L, 1_000L, 2_000L), out.stream().map(w -> w.version).collect(Collectors.toList()));
         assertArrayEquals(new String[] {"a", "emb"}, out.get(0).items, "the queued delta came back with the replica");
         assertEquals(1, restored.replica().version());
+    }
+
+    @Test
+    void withABoundedWaitRestoredTouchesGoAtOnce() throws Exception {
+        JobConfig config = config();
+        Gate g = open(config);
+        g.h.processElement1(touch("u1", 0, "i1", T0, "a"), T0);
+        OperatorSubtaskState snapshot = g.h.snapshot(1L, 1_000);
+
+        config.modelMaxWaitMs = 100;
+        Gate restored = restore(config, snapshot, 1, 1, 0);
+        restored.h.processWatermark2(new Watermark(NEEDED - 1));
+        assertTrue(restored.h.getOutput().isEmpty(), "not ready, and a drain alone forces nothing");
+        restored.h.setProcessingTime(1); // restored touches waited before the restore: the first timer releases them
+        assertEquals(List.of("u1"), restored.lists().stream().map(w -> w.id).collect(Collectors.toList()));
+        assertEquals(1, restored.counter("timedOut"));
     }
 
     @Test
