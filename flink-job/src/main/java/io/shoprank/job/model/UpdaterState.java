@@ -30,6 +30,6 @@ public class UpdaterState {
 
     /** The embedding table, from either form. */
     public List<EmbeddingRow> rows() {
-        return packedRows != null ? PackedRows.unpack(packedRows) : rows == null ? List.of() : List.of(rows);
+        return PackedRows.unpackOr(packedRows, rows);
     }
 }

@@ -206,7 +206,8 @@ public final class ModelGatedOperator extends KeyedProcessOperator<String, Touch
     /** A timer for when the queue's head has waited its longest, if the wait is bounded and none is set. */
     private void scheduleTimeout() {
         if (maxWaitMs < 0 || timeoutPending || queue.isEmpty()) return;
-        long at = queue.peekFirst().queuedAt() == Long.MIN_VALUE ? now() : queue.peekFirst().queuedAt() + maxWaitMs;
+        long queuedAt = queue.peekFirst().queuedAt();
+        long at = queuedAt == Long.MIN_VALUE ? now() : queuedAt + maxWaitMs; // restored: waited already
         timeoutPending = true;
         getProcessingTimeService().registerTimer(at, time -> {
             timeoutPending = false;

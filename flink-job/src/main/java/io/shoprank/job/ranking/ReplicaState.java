@@ -62,8 +62,7 @@ public class ReplicaState {
             if (s.queued != null) queued.addAll(List.of(s.queued));
         }
         if (best == null) return;
-        EmbeddingRow[] rows = best.packedRows != null
-                ? PackedRows.unpack(best.packedRows).toArray(new EmbeddingRow[0]) : best.rows;
+        EmbeddingRow[] rows = PackedRows.unpackOr(best.packedRows, best.rows).toArray(new EmbeddingRow[0]);
         replica.restore(best.appliedEpoch, best.version, best.weights, rows);
         TreeMap<Long, ModelDelta> byEpoch = new TreeMap<>();
         for (ModelDelta d : queued) {

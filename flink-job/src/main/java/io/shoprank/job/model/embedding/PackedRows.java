@@ -63,6 +63,14 @@ public final class PackedRows {
         return Arrays.copyOf(buf.array(), buf.position());
     }
 
+    /**
+     * A checkpointed table from either form: the packed chunks, or the row POJOs of state written before them
+     * (none when both are null).
+     */
+    public static List<EmbeddingRow> unpackOr(byte[][] packed, EmbeddingRow[] legacy) {
+        return packed != null ? unpack(packed) : legacy == null ? List.of() : List.of(legacy);
+    }
+
     /** The rows in the order they were packed. */
     public static List<EmbeddingRow> unpack(byte[][] chunks) {
         List<EmbeddingRow> out = new ArrayList<>();
