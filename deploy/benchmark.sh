@@ -48,7 +48,7 @@ fi
 ensure_redis_installed
 mkdir -p "$out"
 rm -rf "$out/checkpoints" "$out/savepoints" "$out/dead-letters"
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'),"\
+echo "machine: $(nproc --all) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'),"\
   "$(free -h | awk '/^Mem:/ {print $2 " RAM, " $7 " available"}'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # --- build: the job's classes and runtime classpath; for JMH also the test classes and test classpath

@@ -7,7 +7,6 @@ import io.shoprank.job.model.ConversionInputs;
 import io.shoprank.job.model.TrainingExample;
 import io.shoprank.job.model.ftrl.ConversionFeatures;
 import io.shoprank.job.model.ftrl.FeatureHasher;
-import io.shoprank.job.model.ftrl.HashedFeatures;
 
 import io.shoprank.job.StateTtl;
 import io.shoprank.job.features.DecayedScores;
@@ -44,7 +43,9 @@ import java.util.stream.StreamSupport;
  *
  * <p>State per item: neighbour weights (MapState, at most 2 x {@code maxNeighbours} entries: on overflow the
  * weakest are evicted down to {@code maxNeighbours}) and an {@link ItemCoVisitMeta} (entry count, list
- * version and the list last published, the item's decayed popularity and category, carried on touches); TTL
+ * version and the list last published, the item's decayed popularity and category, carried on touches) and,
+ * with the conversion model, the views waiting for their label ({@link PendingViews}, at most
+ * {@link #MAX_PENDING_VIEWS}, with one event-time timer per item and second in which windows close); TTL
  * {@code stateTtl}. Operator state: the items the catalog says are out of stock ({@link OutOfStock}, from the
  * broadcast stock changes through {@link io.shoprank.job.stock.StockAwareOperator}; union state written by
  * subtask 0), which are left out of the neighbours a touch carries and of the similar-items list.
@@ -76,7 +77,13 @@ public final class CoVisitationFunction extends KeyedProcessFunction<String, CoV
     private final int conversionDimension;
     private transient MapState<String, Double> weights;
     private transient ValueState<ItemCoVisitMeta> meta;
-    private transient MapState<String, PendingView> pendingViews;
+    private transient ValueState<PendingViews> pendingViews;
+    /**
+     * Views that waited in state written before {@link PendingViews} (a map entry per user): read on a cart and
+     * closed by their own timers (at a second's .999, where a window now closes at a whole second), so they all
+     * leave within one label window after such a restore.
+     */
+    private transient MapState<String, PendingView> legacyPendingViews;
     private transient ConversionFeatures features;
     private transient NegativeSampler negatives;
     private transient Counter evictions;
@@ -153,9 +160,13 @@ public final class CoVisitationFunction extends KeyedProcessFunction<String, CoV
         weights = getRuntimeContext().getMapState(w);
         meta = getRuntimeContext().getState(metaDescriptor(stateTtl));
         evictions = getRuntimeContext().getMetricGroup().addGroup("covisit").counter("evictions");
-        MapStateDescriptor<String, PendingView> p = new MapStateDescriptor<>("pending-views", String.class, PendingView.class);
+        ValueStateDescriptor<PendingViews> p = new ValueStateDescriptor<>("item-pending-views", PendingViews.class);
         p.enableTimeToLive(StateTtl.of(stateTtl));
-        pendingViews = getRuntimeContext().getMapState(p);
+        pendingViews = getRuntimeContext().getState(p);
+        MapStateDescriptor<String, PendingView> legacy = new MapStateDescriptor<>("pending-views", String.class,
+                PendingView.class);
+        legacy.enableTimeToLive(StateTtl.of(stateTtl));
+        legacyPendingViews = getRuntimeContext().getMapState(legacy);
         features = new ConversionFeatures(new FeatureHasher(conversionDimension));
         negatives = new NegativeSampler(NEGATIVE_POOL, seed);
     }
@@ -257,55 +268,71 @@ public final class CoVisitationFunction extends KeyedProcessFunction<String, CoV
     private void label(CoVisitMessage m, ItemCoVisitMeta md, double covisit, Context ctx) throws Exception {
         Event e = m.event;
         if (e.type == EventType.CART || e.type == EventType.PURCHASE) {
-            PendingView v = pendingViews.get(e.user);
-            if (v != null) {
-                pendingViews.remove(e.user);
-                md.pendingViews--;
-                if (e.ts - v.ts <= labelWindowMs) {
-                    ctx.output(EXAMPLES, TrainingExample.conversion(v.idx, v.val, true, e.ts));
-                } else { // the window closed before this cart (its timer has not fired yet): still a negative
-                    ctx.output(EXAMPLES, TrainingExample.conversion(v.idx, v.val, false, v.ts + labelWindowMs));
+            PendingViews pending = pendingViews.value();
+            int i = pending == null ? -1 : pending.indexOf(e.user);
+            if (i >= 0) {
+                PendingViews.View v = pending.remove(i);
+                if (pending.size() == 0) pendingViews.clear();
+                else pendingViews.update(pending);
+                labelled(v.idx(), v.ts(), e.ts, ctx);
+            } else {
+                PendingView legacy = legacyPendingViews.get(e.user);
+                if (legacy != null) {
+                    legacyPendingViews.remove(e.user);
+                    labelled(legacy.idx, legacy.ts, e.ts, ctx);
                 }
             }
-        } else if ((e.type == EventType.VIEW || e.type == EventType.CLICK) && belowPendingBound(md)
-                && !pendingViews.contains(e.user)) {
+        } else if (e.type == EventType.VIEW || e.type == EventType.CLICK) {
+            PendingViews pending = pendingViews.value();
+            if (pending == null) pending = new PendingViews();
+            if (pending.size() >= MAX_PENDING_VIEWS || pending.indexOf(e.user) >= 0) return;
             ConversionInputs.User user = new ConversionInputs.User(m.categoryShare, m.topCategory, m.seq, m.userLastTs);
             ConversionInputs.Item item = new ConversionInputs.Item(md.category, md.popularityKey, md.views,
                     md.conversions, md.price);
-            HashedFeatures f = features.features(ConversionInputs.of(user, item, covisit, e.ts, halfLifeMs));
-            pendingViews.put(e.user, new PendingView(e.ts, f.idx(), f.val()));
-            md.pendingViews++;
-            // whole seconds, so that the views of one second share a timer
-            ctx.timerService().registerEventTimeTimer((e.ts + labelWindowMs) / 1000 * 1000 + 999);
+            pending.add(e.user, e.ts, features.indices(ConversionInputs.of(user, item, covisit, e.ts, halfLifeMs)));
+            pendingViews.update(pending);
+            // at the next whole second, so that the views of one second share a timer
+            ctx.timerService().registerEventTimeTimer(Math.floorDiv(e.ts + labelWindowMs + 999, 1000) * 1000);
         }
     }
 
-    /**
-     * {@code md.pendingViews} only counts up between recounts (a closed window does not write the item's meta
-     * back, see {@link #onTimer}): at the bound, count the views actually pending.
-     */
-    private boolean belowPendingBound(ItemCoVisitMeta md) throws Exception {
-        if (md.pendingViews < MAX_PENDING_VIEWS) return true;
-        int n = 0;
-        for (String ignored : pendingViews.keys()) n++;
-        md.pendingViews = n;
-        return n < MAX_PENDING_VIEWS;
+    /** A cart or purchase at {@code labelTs} for a view at {@code viewTs}: positive within the window. */
+    private void labelled(int[] idx, long viewTs, long labelTs, Context ctx) {
+        if (labelTs - viewTs <= labelWindowMs) {
+            ctx.output(EXAMPLES, TrainingExample.conversion(idx, null, true, labelTs));
+        } else { // the window closed before this cart (its timer has not fired yet): still a negative
+            ctx.output(EXAMPLES, TrainingExample.conversion(idx, null, false, viewTs + labelWindowMs));
+        }
     }
 
-    /**
-     * Label windows closed: those views are negatives. The item's meta is not read or written here (a get and a
-     * put of its similar-items list per closed window): its pending-view count is recounted at the bound.
-     */
+    /** Label windows closed: those views are negatives. */
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Touch> out) throws Exception {
+        if (Math.floorMod(timestamp, 1000L) == 999) {
+            closeLegacy(timestamp, ctx);
+            return;
+        }
+        PendingViews pending = pendingViews.value();
+        if (pending == null) return;
+        PendingViews.View[] closed = pending.closeUpTo(timestamp, labelWindowMs);
+        if (closed.length == 0) return;
+        for (PendingViews.View v : closed) {
+            ctx.output(EXAMPLES, TrainingExample.conversion(v.idx(), null, false, v.ts() + labelWindowMs));
+        }
+        if (pending.size() == 0) pendingViews.clear();
+        else pendingViews.update(pending);
+    }
+
+    /** A timer of state written before {@link PendingViews}: its closed views, from the map, are negatives. */
+    private void closeLegacy(long timestamp, OnTimerContext ctx) throws Exception {
         List<String> closed = new ArrayList<>();
-        for (Map.Entry<String, PendingView> v : pendingViews.entries()) {
+        for (Map.Entry<String, PendingView> v : legacyPendingViews.entries()) {
             if (v.getValue().ts + labelWindowMs <= timestamp) {
                 closed.add(v.getKey());
                 ctx.output(EXAMPLES, TrainingExample.conversion(v.getValue().idx, v.getValue().val, false,
                         v.getValue().ts + labelWindowMs));
             }
         }
-        for (String user : closed) pendingViews.remove(user);
+        for (String user : closed) legacyPendingViews.remove(user);
     }
 }

@@ -27,11 +27,6 @@ public class ItemCoVisitMeta {
     public long conversions;
     /** The latest price seen on an event, NaN when none. */
     public double price = Double.NaN;
-    /**
-     * Views of the item waiting for their conversion label (co-visitation stage's pending-views state): an
-     * upper bound, since closed windows are not subtracted; recounted when it reaches the bound.
-     */
-    public int pendingViews;
 
     public ItemCoVisitMeta() {}
 }

@@ -185,7 +185,7 @@ public final class ModelUpdater extends KeyedProcessFunction<Byte, TrainingExamp
     public void processElement(TrainingExample e, Context ctx, Collector<ModelDelta> out) {
         watermark = ctx.timerService().currentWatermark();
         if (e.kind == TrainingExample.Kind.CONVERSION) {
-            double p = conversion.update(e.idx, e.val, e.label);
+            double p = conversion.update(e.idx, e.values(), e.label);
             auc.add(p, e.label);
             logLoss.add(p, e.label);
             epochLossSum += RollingLogLoss.logLoss(p, e.label);

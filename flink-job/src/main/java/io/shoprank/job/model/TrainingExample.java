@@ -16,6 +16,7 @@ public class TrainingExample {
     /** Event time of what completed the example (the label, or the interaction). */
     public long ts;
     public int[] idx;
+    /** The features' values; null when every one is 1 (the conversion features: {@link #values()}). */
     public float[] val;
     public boolean label;
     public String[] context;
@@ -32,6 +33,14 @@ public class TrainingExample {
         e.label = label;
         e.ts = ts;
         return e;
+    }
+
+    /** {@link #val}, or ones for every index when it is null. */
+    public float[] values() {
+        if (val != null) return val;
+        float[] ones = new float[idx.length];
+        java.util.Arrays.fill(ones, 1f);
+        return ones;
     }
 
     public static TrainingExample interaction(String[] context, String positive, String[] negatives, long ts) {

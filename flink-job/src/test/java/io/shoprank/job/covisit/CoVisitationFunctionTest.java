@@ -287,8 +287,8 @@ class CoVisitationFunctionTest {
     private static final long WINDOW_MS = LABEL_WINDOW.toMillis();
     private static final int DIM = 1 << 16;
     private static final long SEED = 42;
-    /** The timer that closes the label windows of views at T0 (T0 is a whole second). */
-    private static final long CLOSE_T0 = T0 + WINDOW_MS + 999;
+    /** The timer that closes the label windows of views at T0 (T0 is a whole second: windows close on one). */
+    private static final long CLOSE_T0 = T0 + WINDOW_MS;
 
     private void openWithModels(JobConfig.Models models) throws Exception {
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
@@ -337,7 +337,8 @@ class CoVisitationFunctionTest {
         assertTrue(e.label);
         assertEquals(T0 + 60_000, e.ts, "at the label");
         assertEquals(ConversionFeatures.FIELDS, e.idx.length);
-        assertEquals(ConversionFeatures.FIELDS, e.val.length);
+        assertNull(e.val, "every feature has value 1: no values travel");
+        assertEquals(ConversionFeatures.FIELDS, e.values().length);
         ConversionFeatures features = new ConversionFeatures(new FeatureHasher(DIM));
         // as of the view: the view counts in the popularity, not yet in the views; no co-visitation, no price
         double keyAtView = DecayedScores.add(DecayedScores.EMPTY, 1.0, T0, HALF_LIFE_MS);
@@ -345,7 +346,7 @@ class CoVisitationFunctionTest {
                 new ConversionInputs.User(0.6, true, 3, T0 - 90_000),
                 new ConversionInputs.Item("shoes", keyAtView, 0, 0, Double.NaN), 0, T0, HALF_LIFE_MS));
         assertArrayEquals(atView.idx(), e.idx);
-        assertArrayEquals(atView.val(), e.val);
+        assertArrayEquals(atView.val(), e.values());
         double keyLater = keyAtView;
         for (int k = 0; k < 10; k++) keyLater = DecayedScores.add(keyLater, 1.0, T0 + 1_000 + k, HALF_LIFE_MS);
         HashedFeatures later = features.features(ConversionInputs.of(
@@ -463,6 +464,97 @@ class CoVisitationFunctionTest {
         List<TrainingExample> conv = examples(TrainingExample.Kind.CONVERSION);
         assertEquals(max + 1, conv.size(), "the later view waited and was labelled");
         assertTrue(conv.get(max).label);
+    }
+
+    @Test
+    void aWindowEndingWithinASecondClosesAtTheNextWholeSecondAndTheStateGoesWithTheLastView() throws Exception {
+        openWithModels(JobConfig.Models.ALL);
+        simpleTouch(EventType.VIEW, "u1", "i1", T0 + 1);
+        simpleTouch(EventType.VIEW, "u2", "i1", T0 + 999);
+        simpleTouch(EventType.VIEW, "u3", "i1", T0 + 1_000);
+        assertEquals(1, harness.numEventTimeTimers(), "all three windows end by the same whole second");
+
+        harness.processWatermark(CLOSE_T0 + 999);
+        assertTrue(examples(TrainingExample.Kind.CONVERSION).isEmpty(), "windows ending within the second wait for its end");
+        harness.processWatermark(CLOSE_T0 + 1_000);
+        List<TrainingExample> conv = examples(TrainingExample.Kind.CONVERSION);
+        assertEquals(3, conv.size(), "u3's window ends at the same whole second");
+        assertEquals(List.of(T0 + 1 + WINDOW_MS, T0 + 999 + WINDOW_MS, T0 + 1_000 + WINDOW_MS),
+                conv.stream().map(e -> e.ts).collect(Collectors.toList()), "in view order, each at its window's end");
+        assertEquals(0, harness.numEventTimeTimers());
+        assertEquals(1, harness.numKeyedStateEntries(), "no views wait: the item's meta alone is left");
+    }
+
+    @Test
+    void aCartTakingTheLastWaitingViewClearsTheState() throws Exception {
+        openWithModels(JobConfig.Models.ALL);
+        simpleTouch(EventType.VIEW, "u1", "i1", T0);
+        simpleTouch(EventType.VIEW, "u2", "i1", T0);
+        assertEquals(2, harness.numKeyedStateEntries(), "the item's meta and its waiting views");
+        simpleTouch(EventType.CART, "u1", "i1", T0 + 1);
+        assertEquals(2, harness.numKeyedStateEntries(), "u2's view still waits");
+        simpleTouch(EventType.PURCHASE, "u2", "i1", T0 + 2);
+        assertEquals(1, harness.numKeyedStateEntries(), "none waits: the meta alone");
+        assertEquals(2, examples(TrainingExample.Kind.CONVERSION).stream().filter(e -> e.label).count());
+
+        harness.processWatermark(CLOSE_T0 + 10_000); // the timer finds nothing
+        assertEquals(2, examples(TrainingExample.Kind.CONVERSION).size());
+    }
+
+    @Test
+    void viewsWaitingInTheMapStateOfEarlierVersionsAreLabelledAndClosedAfterARestore() throws Exception {
+        // state as versions before PendingViews wrote it: a map entry per user, a timer at the second's .999
+        var legacy = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new LegacyLabelJoin()), (CoVisitMessage m) -> m.item, Types.STRING);
+        legacy.open();
+        legacy.processElement(CoVisitMessage.touch(event(EventType.VIEW, "u1", "i1", null, T0), 0, 0,
+                new String[0], new double[0]), T0);
+        legacy.processElement(CoVisitMessage.touch(event(EventType.VIEW, "u2", "i1", null, T0), 0, 0,
+                new String[0], new double[0]), T0);
+        var snapshot = legacy.snapshot(1, 1);
+        legacy.close();
+
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new CoVisitationFunction(5, 5, STATE_TTL, REDIS_TTL, HALF_LIFE,
+                        JobConfig.Models.ALL, LABEL_WINDOW, DIM, SEED)),
+                m -> m.item, Types.STRING);
+        harness.initializeState(snapshot);
+        harness.open();
+        simpleTouch(EventType.VIEW, "u3", "i1", T0 + 10); // waits in the new state
+        simpleTouch(EventType.CART, "u1", "i1", T0 + 20);
+        List<TrainingExample> conv = examples(TrainingExample.Kind.CONVERSION);
+        assertEquals(1, conv.size());
+        assertTrue(conv.get(0).label, "u1's view from the old state is labelled by the cart");
+        assertArrayEquals(new int[] {1, 2}, conv.get(0).idx);
+
+        harness.processWatermark(T0 + WINDOW_MS + 999); // the old timer
+        conv = examples(TrainingExample.Kind.CONVERSION);
+        assertEquals(2, conv.size(), "u2's old view closes as a negative; u3's window is still open");
+        assertFalse(conv.get(1).label);
+        assertEquals(T0 + WINDOW_MS, conv.get(1).ts);
+        harness.processWatermark(T0 + WINDOW_MS + 1_000);
+        assertEquals(3, examples(TrainingExample.Kind.CONVERSION).size(), "u3's view closes on the new timer");
+    }
+
+    /** The label join's state as versions before {@link PendingViews} kept it (name, types, TTL, timers). */
+    private static final class LegacyLabelJoin
+            extends org.apache.flink.streaming.api.functions.KeyedProcessFunction<String, CoVisitMessage, Touch> {
+        private transient org.apache.flink.api.common.state.MapState<String, PendingView> views;
+
+        @Override
+        public void open(org.apache.flink.api.common.functions.OpenContext ctx) {
+            var d = new org.apache.flink.api.common.state.MapStateDescriptor<>("pending-views", String.class,
+                    PendingView.class);
+            d.enableTimeToLive(io.shoprank.job.StateTtl.of(STATE_TTL));
+            views = getRuntimeContext().getMapState(d);
+        }
+
+        @Override
+        public void processElement(CoVisitMessage m, Context ctx, org.apache.flink.util.Collector<Touch> out)
+                throws Exception {
+            views.put(m.event.user, new PendingView(m.event.ts, new int[] {1, 2}, new float[] {1f, 1f}));
+            ctx.timerService().registerEventTimeTimer((m.event.ts + WINDOW_MS) / 1000 * 1000 + 999);
+        }
     }
 
     @Test
