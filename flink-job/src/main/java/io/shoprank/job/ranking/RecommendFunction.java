@@ -241,9 +241,11 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
         }
         UserRanking u = ranking.value();
         if (u == null || t.epoch > u.epoch) {
+            // a new user has nothing pending: the ranking is written with every pending touch, so it expires
+            // last (clearing anyway cost a RocksDB iterator seek per new user); a restarted sequence's touches go
+            if (u != null) pending.clear();
             u = new UserRanking(); // first event, or the user's upstream sequence restarted after its TTL
             u.epoch = t.epoch;
-            pending.clear();
         } else if (t.epoch < u.epoch || t.seq < u.nextSeq) {
             return; // from a sequence that has been superseded
         }

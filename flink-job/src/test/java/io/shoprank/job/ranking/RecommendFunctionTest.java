@@ -615,6 +615,26 @@ class RecommendFunctionTest {
     }
 
     @Test
+    void touchesBufferedBeforeTheRankingExpiredAreNeverApplied() throws Exception {
+        open(config(JobConfig.Exclude.SEEN));
+        long ttl = Duration.ofHours(1).toMillis();
+        harness.setStateTtlProcessingTime(0);
+        harness.processElement(touch("u1", 1, 0, EventType.VIEW, "i1", null, new String[] {"a"}, new double[] {1}), T0);
+        // seq 1 never comes: seq 2 waits in the buffer, written with the ranking
+        harness.processElement(touch("u1", 1, 2, EventType.VIEW, "old", null, new String[] {"z"}, new double[] {9}), T0);
+
+        harness.setStateTtlProcessingTime(ttl); // both expire together: a new user, nothing to clear
+        harness.processElement(touch("u1", 2, 0, EventType.VIEW, "b", null, new String[] {"c"}, new double[] {1}), T0 + 1);
+        harness.processElement(touch("u1", 2, 1, EventType.VIEW, "c", null, new String[] {"d"}, new double[] {1}), T0 + 2);
+
+        List<StoreWrite> out = written();
+        assertEquals(3, out.size(), "i1, then b and c of the new sequence: the expired seq 2 ('old') is not applied");
+        assertTrue(Arrays.stream(out.get(2).items).noneMatch(i -> i.equals("old") || i.equals("z")));
+        harness.processElement(touch("u1", 2, 2, EventType.VIEW, "e", null, new String[] {"f"}, new double[] {1}), T0 + 3);
+        assertEquals(4, written().size(), "the new sequence's own seq 2 is applied");
+    }
+
+    @Test
     void calibratedLearnsFromTheSampledTargetsOnly() throws Exception {
         String sampled = user(true);
         String skipped = user(false);
