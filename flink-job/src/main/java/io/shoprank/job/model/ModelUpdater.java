@@ -220,7 +220,7 @@ public final class ModelUpdater extends KeyedProcessFunction<Byte, TrainingExamp
     private void remember(String item) {
         if (!goodRows.containsKey(item)) {
             EmbeddingRow r = embeddings.get(item);
-            goodRows.put(item, r == null ? null : r.copy());
+            goodRows.put(item, r); // rows are never changed in place: the row itself is the good version
         }
     }
 

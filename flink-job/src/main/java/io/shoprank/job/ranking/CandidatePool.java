@@ -32,6 +32,13 @@ public final class CandidatePool {
          * (NaN otherwise): the final score of a candidate the models did not score, so it is not computed twice.
          */
         double rankerScoreWithoutModels = Double.NaN;
+        /**
+         * The learned ranker's logit before any model score (its margin plus its source weights, summed in
+         * {@link LearnedRanker#score}'s order), and the ranker update it holds for; NaN when not computed or when
+         * a source has offered the candidate since.
+         */
+        double rankerLogitWithoutModels = Double.NaN;
+        long rankerLogitUpdate;
         /** How much co-visitation evidence the user has: 0 none, 1 a few neighbours, 2 many. */
         int context;
 
@@ -86,6 +93,7 @@ public final class CandidatePool {
     void offer(CandidateSource source, Candidate c) {
         if (c.rank[source.ordinal()] < 0) {
             c.rank[source.ordinal()] = sizes[source.ordinal()]++;
+            c.rankerLogitWithoutModels = Double.NaN; // another source: the ranker's sum changes
         }
     }
 

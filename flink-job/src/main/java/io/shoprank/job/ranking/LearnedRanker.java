@@ -30,6 +30,8 @@ public final class LearnedRanker {
     private final FeatureHasher hasher = new FeatureHasher(DIMENSION);
     private final int[][] memo = new int[FEATURES][512];
     private FtrlProximal model;
+    /** Targets observed (the weights' generation): a sum kept on a candidate holds for one generation only. */
+    private long updates;
 
     public LearnedRanker(SourceCalibration priors) {
         this.priors = priors;
@@ -41,6 +43,7 @@ public final class LearnedRanker {
     public void restore(float[] z, float[] n) {
         if (z != null && n != null && z.length == DIMENSION && n.length == DIMENSION) {
             model = FtrlProximal.restore(model.params(), z, n);
+            updates++;
         }
     }
 
@@ -55,14 +58,39 @@ public final class LearnedRanker {
     private static final CandidateSource[] SOURCES = CandidateSource.values();
     private static final float[] ONES = ones(FEATURES);
 
-    /** The candidate's probability of being the next item. */
+    /**
+     * The candidate's probability of being the next item. For a candidate {@link #scoreWithoutModels} summed
+     * (same sources, no update since), only the model scores' weights are added to that sum: the features come
+     * in the same order as in a full prediction, so the result is the same to the bit.
+     */
     public double score(CandidatePool.Candidate c) {
+        if (!Double.isNaN(c.rankerLogitWithoutModels) && c.rankerLogitUpdate == updates) {
+            double logit = c.rankerLogitWithoutModels;
+            if (c.conversionBucket >= 0) logit += model.weight(index(CandidateSource.COUNT, c.conversionBucket));
+            if (c.embeddingBucket >= 0) logit += model.weight(index(CandidateSource.COUNT + 1, c.embeddingBucket));
+            return FtrlProximal.probability(logit);
+        }
         Encoded e = encode(c);
         return model.predict(e.idx, ONES, e.margin);
     }
 
+    /**
+     * {@link #score} of a candidate without model scores yet (the pre-ranking), keeping the logit's sum on the
+     * candidate, so that scoring it again once the models have scored it adds only their two weights.
+     */
+    public double scoreWithoutModels(CandidatePool.Candidate c) {
+        if (c.modelScored()) return score(c);
+        Encoded e = encode(c);
+        double logit = e.margin;
+        for (int i : e.idx) logit += model.weight(i) * ONES[0]; // as predict sums: weight times value 1
+        c.rankerLogitWithoutModels = logit;
+        c.rankerLogitUpdate = updates;
+        return FtrlProximal.probability(logit);
+    }
+
     /** One target: every candidate of the pool as it was is an example, the target (if proposed) the positive. */
     public void observe(CandidatePool pool, String target) {
+        updates++;
         for (CandidatePool.Candidate c : pool.candidates()) {
             Encoded e = encode(c);
             model.update(e.idx, ONES, c.item.equals(target), e.margin);

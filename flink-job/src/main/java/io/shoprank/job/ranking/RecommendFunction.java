@@ -325,7 +325,7 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
         if (config.models.any()) {
             // pre-ranked by what ranks the list in the end, before any model score
             models.complete(pool, u, items, unavailable, config.models.learnsRanker()
-                    ? c -> c.rankerScoreWithoutModels = ranker.score(c) : calibration::probability);
+                    ? c -> c.rankerScoreWithoutModels = ranker.scoreWithoutModels(c) : calibration::probability);
         }
         return pool;
     }

@@ -53,6 +53,58 @@ class LearnedRankerTest {
     }
 
     @Test
+    void aScoreBuiltOnThePreRankingsSumIsTheFullScoreToTheBit() {
+        Random rnd = new Random(17);
+        LearnedRanker ranker = new LearnedRanker(priors);
+        for (int round = 0; round < 30; round++) ranker.observe(randomPool(rnd), "g0"); // weights away from 0
+        int compared = 0;
+        for (int round = 0; round < 50; round++) {
+            CandidatePool pool = randomPool(rnd);
+            for (CandidatePool.Candidate c : pool.candidates()) {
+                double before = ranker.scoreWithoutModels(c);
+                assertEquals(Double.doubleToLongBits(ranker.score(copyOf(c))), Double.doubleToLongBits(before), c.item);
+                c.modelScores(rnd.nextDouble(), rnd.nextBoolean() ? rnd.nextDouble() : -1);
+                assertEquals(Double.doubleToLongBits(ranker.score(copyOf(c))), Double.doubleToLongBits(ranker.score(c)),
+                        c.item + ": the sum plus the model scores' weights");
+                compared++;
+            }
+        }
+        assertTrue(compared > 500);
+    }
+
+    @Test
+    void aKeptSumIsDroppedWhenAnotherSourceOffersTheCandidateOrTheRankerLearns() {
+        Random rnd = new Random(19);
+        LearnedRanker ranker = new LearnedRanker(priors);
+        for (int round = 0; round < 30; round++) ranker.observe(randomPool(rnd), "g0");
+        Pools p = new Pools().covisit("x", 3).covisit("y", 1);
+        ranker.scoreWithoutModels(p.get("x"));
+        ranker.scoreWithoutModels(p.get("y"));
+        p.offer(CandidateSource.EMBEDDING, "x"); // another source after the pre-ranking
+        p.get("x").modelScores(0.3, 0.7);
+        assertEquals(Double.doubleToLongBits(ranker.score(copyOf(p.get("x")))), Double.doubleToLongBits(ranker.score(p.get("x"))),
+                "scored with the embedding source's slot too");
+
+        ranker.observe(randomPool(rnd), "g1"); // the weights move
+        p.get("y").modelScores(0.3, 0.7);
+        assertEquals(Double.doubleToLongBits(ranker.score(copyOf(p.get("y")))), Double.doubleToLongBits(ranker.score(p.get("y"))),
+                "scored with the weights as they are now");
+    }
+
+    /** The candidate's sources and model scores, without a kept sum. */
+    private static CandidatePool.Candidate copyOf(CandidatePool.Candidate c) {
+        CandidatePool.Candidate copy = new CandidatePool.Candidate(c.item);
+        System.arraycopy(c.rank, 0, copy.rank, 0, c.rank.length);
+        copy.covisit = c.covisit;
+        copy.via = c.via;
+        copy.category = c.category;
+        copy.context = c.context;
+        copy.conversionBucket = c.conversionBucket;
+        copy.embeddingBucket = c.embeddingBucket;
+        return copy;
+    }
+
+    @Test
     void theMarginComputedWithTheFeaturesIsExactlyThePriorsLogOdds() {
         // score and observe take the margin from the same pass as the features: bit for bit the calibration's
         Random rnd = new Random(5);

@@ -1,6 +1,10 @@
 package io.shoprank.job.model.embedding;
 
-/** One item's parameters (Flink POJO): context vector {@link #p}, target vector {@link #q}, bias {@link #b}. */
+/**
+ * One item's parameters (Flink POJO): context vector {@link #p}, target vector {@link #q}, bias {@link #b}. Never
+ * changed in place once in a table (an update puts a new row), so a row can be shared: with a delta, as the
+ * guard's last good version.
+ */
 public class EmbeddingRow {
     public String item;
     public float[] p;
@@ -14,9 +18,5 @@ public class EmbeddingRow {
         this.p = p;
         this.q = q;
         this.b = b;
-    }
-
-    public EmbeddingRow copy() {
-        return new EmbeddingRow(item, p.clone(), q.clone(), b);
     }
 }

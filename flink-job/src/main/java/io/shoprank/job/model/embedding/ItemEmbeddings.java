@@ -96,12 +96,12 @@ public final class ItemEmbeddings {
         return rows.values();
     }
 
-    /** Copies of the rows changed since the previous drain (those still held). */
+    /** The rows changed since the previous drain (those still held; rows are never changed in place). */
     public List<EmbeddingRow> drainChanged() {
         List<EmbeddingRow> out = new ArrayList<>(changed.size());
         for (String item : changed) {
             EmbeddingRow r = rows.get(item);
-            if (r != null) out.add(r.copy());
+            if (r != null) out.add(r);
         }
         changed.clear();
         return out;

@@ -106,6 +106,11 @@ public final class FtrlProximal {
         for (int k = 0; k < idx.length; k++) {
             logit += weight(idx[k]) * val[k];
         }
+        return probability(logit);
+    }
+
+    /** The probability of a logit (the sum {@link #predict} forms), bounded like every prediction. */
+    public static double probability(double logit) {
         logit = Math.max(-MAX_LOGIT, Math.min(MAX_LOGIT, logit));
         return 1 / (1 + Math.exp(-logit));
     }
