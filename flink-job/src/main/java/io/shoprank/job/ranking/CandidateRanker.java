@@ -130,7 +130,7 @@ public final class CandidateRanker {
     static String reason(CandidatePool.Candidate c, SourceCalibration calibration) {
         CandidateSource best = null;
         double bestP = -1;
-        for (CandidateSource s : CandidateSource.values()) {
+        for (CandidateSource s : CandidateSource.ALL) {
             if (c.rank(s) >= 0 && calibration.probability(c, s) > bestP) {
                 bestP = calibration.probability(c, s);
                 best = s;

@@ -17,5 +17,7 @@ public enum CandidateSource {
     GLOBAL;
 
     public static final int COUNT = values().length;
+    /** Every source, in order: {@code values()} clones its array on every call (per candidate, in the ranking loops). */
+    static final CandidateSource[] ALL = values();
     static final CandidateSource[] CATEGORIES = {CATEGORY_1, CATEGORY_2, CATEGORY_3};
 }

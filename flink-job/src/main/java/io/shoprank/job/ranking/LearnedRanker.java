@@ -55,7 +55,6 @@ public final class LearnedRanker {
         return model.n();
     }
 
-    private static final CandidateSource[] SOURCES = CandidateSource.values();
     private static final float[] ONES = ones(FEATURES);
 
     /**
@@ -70,8 +69,8 @@ public final class LearnedRanker {
             if (c.embeddingBucket >= 0) logit += model.weight(index(CandidateSource.COUNT + 1, c.embeddingBucket));
             return FtrlProximal.probability(logit);
         }
-        Encoded e = encode(c);
-        return model.predict(e.idx, ONES, e.margin);
+        int n = encode(c);
+        return model.predict(encoded, n, ONES, encodedMargin);
     }
 
     /**
@@ -80,9 +79,9 @@ public final class LearnedRanker {
      */
     public double scoreWithoutModels(CandidatePool.Candidate c) {
         if (c.modelScored()) return score(c);
-        Encoded e = encode(c);
-        double logit = e.margin;
-        for (int i : e.idx) logit += model.weight(i) * ONES[0]; // as predict sums: weight times value 1
+        int n = encode(c);
+        double logit = encodedMargin;
+        for (int k = 0; k < n; k++) logit += model.weight(encoded[k]) * ONES[0]; // as predict sums: weight times 1
         c.rankerLogitWithoutModels = logit;
         c.rankerLogitUpdate = updates;
         return FtrlProximal.probability(logit);
@@ -92,25 +91,28 @@ public final class LearnedRanker {
     public void observe(CandidatePool pool, String target) {
         updates++;
         for (CandidatePool.Candidate c : pool.candidates()) {
-            Encoded e = encode(c);
-            model.update(e.idx, ONES, c.item.equals(target), e.margin);
+            int n = encode(c);
+            model.update(encoded, n, ONES, c.item.equals(target), encodedMargin);
         }
     }
 
-    /** A candidate's hashed features and the prior's margin (its log-odds). */
-    private record Encoded(int[] idx, double margin) {}
+    /** The features {@link #encode} wrote last (the first n of them): one array for every candidate scored. */
+    private final int[] encoded = new int[FEATURES];
+    /** The prior's margin (its log-odds) that {@link #encode} computed last. */
+    private double encodedMargin;
 
     /**
-     * {@link #features} and the margin in one pass over the sources, each source's slot computed once; the
-     * margin is {@link SourceCalibration#probability(CandidatePool.Candidate)}'s noisy-OR with the same
-     * arithmetic in the same order, so the same value as {@link #margin}.
+     * {@link #features} and the margin in one pass over the sources, each source's slot computed once, into
+     * {@link #encoded} and {@link #encodedMargin}; returns the number of features. The margin is
+     * {@link SourceCalibration#probability(CandidatePool.Candidate)}'s noisy-OR with the same arithmetic in the
+     * same order, so the same value as {@link #margin}.
      */
-    private Encoded encode(CandidatePool.Candidate c) {
-        int[] idx = new int[FEATURES];
+    private int encode(CandidatePool.Candidate c) {
+        int[] idx = encoded;
         int n = 0;
         idx[n++] = index(CandidateSource.COUNT + 2, 0);
         double miss = 1;
-        for (CandidateSource s : SOURCES) {
+        for (CandidateSource s : CandidateSource.ALL) {
             if (c.rank(s) >= 0) {
                 int slot = SourceCalibration.slot(c, s);
                 idx[n++] = index(s.ordinal(), slot);
@@ -119,7 +121,8 @@ public final class LearnedRanker {
         }
         if (c.conversionBucket >= 0) idx[n++] = index(CandidateSource.COUNT, c.conversionBucket);
         if (c.embeddingBucket >= 0) idx[n++] = index(CandidateSource.COUNT + 1, c.embeddingBucket);
-        return new Encoded(java.util.Arrays.copyOf(idx, n), logOdds(1 - miss));
+        encodedMargin = logOdds(1 - miss);
+        return n;
     }
 
     /** The prior's log-odds, from {@link SourceCalibration#probability(CandidatePool.Candidate)}. */
@@ -129,7 +132,8 @@ public final class LearnedRanker {
 
     /** The margin {@link #score} and {@link #observe} use (computed with the features; equal to {@link #margin}). */
     double encodedMargin(CandidatePool.Candidate c) {
-        return encode(c).margin;
+        encode(c);
+        return encodedMargin;
     }
 
     private static double logOdds(double probability) {
@@ -143,7 +147,7 @@ public final class LearnedRanker {
      * by the other features, pushing down candidates proposed by more sources.
      */
     int[] features(CandidatePool.Candidate c) {
-        return encode(c).idx;
+        return java.util.Arrays.copyOf(encoded, encode(c));
     }
 
     private int index(int feature, int slot) {

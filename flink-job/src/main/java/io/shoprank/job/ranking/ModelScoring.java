@@ -33,6 +33,10 @@ final class ModelScoring {
     private final ModelReplica replica;
     private final ConversionFeatures features;
     private final JointScorer scorer;
+    /** Reused per list: the candidates' gathered conversion weights (a row each), one more row, one's indices. */
+    private float[][] gathered = new float[0][];
+    private final float[] oneRow = new float[ConversionFeatures.FIELDS];
+    private final int[] indices = new int[ConversionFeatures.FIELDS];
 
     ModelScoring(JobConfig config, ModelReplica replica) {
         this.config = config;
@@ -97,7 +101,9 @@ final class ModelScoring {
         List<CandidatePool.Candidate> all = best(candidates.candidates(), preRank, config.modelCandidates);
         int k = all.size();
         Map<String, ConversionInputs.User> byCategory = new HashMap<>(); // the user side depends on the category only
-        float[][] gathered = new float[k][];
+        if (gathered.length < k) {
+            gathered = new float[k][ConversionFeatures.FIELDS];
+        }
         float[][] targets = new float[k][];
         float[] bias = new float[k];
         // the lookups first, in a loop of their own: each misses the CPU caches several times in tables of
@@ -110,7 +116,7 @@ final class ModelScoring {
             rows[r] = replica.embeddings().get(item);
         }
         for (int r = 0; r < k; r++) {
-            gathered[r] = conversionWeights(all.get(r), summaries[r], u, byCategory);
+            conversionWeights(all.get(r), summaries[r], u, byCategory, gathered[r]);
             EmbeddingRow row = rows[r];
             if (row != null) {
                 targets[r] = row.q;
@@ -119,7 +125,7 @@ final class ModelScoring {
         }
         float[] vector = UserVectors.of(replica.embeddings(),
                 Arrays.copyOf(u.seen, Math.min(CONTEXT_ITEMS, u.seen.length)), false);
-        scorer.score(gathered, targets, bias, vector);
+        scorer.score(k, gathered, targets, bias, vector);
         for (int r = 0; r < k; r++) {
             all.get(r).modelScores(conversion(scorer.conversionLogit(r)),
                     targets[r] == null ? -1 : embedding(scorer.embeddingScore(r)));
@@ -129,8 +135,9 @@ final class ModelScoring {
             CandidatePool.Candidate c = candidates.add(item);
             candidates.offer(CandidateSource.EMBEDDING, c);
             if (c.conversionBucket < 0 && c.embeddingBucket < 0) { // new to the pool: its scores, in plain Java
+                conversionWeights(c, items.get(item), u, byCategory, oneRow);
                 double logit = 0;
-                for (float w : conversionWeights(c, items.get(item), u, byCategory)) logit += w;
+                for (float w : oneRow) logit += w;
                 c.modelScores(conversion(logit), embedding(scorer.poolScore(item)));
             }
         }
@@ -154,9 +161,12 @@ final class ModelScoring {
         return out;
     }
 
-    /** The conversion model's weights of the candidate's active features; {@code item} null when unknown here. */
-    private float[] conversionWeights(CandidatePool.Candidate c, ConversionInputs.Item item, UserRanking u,
-                                      Map<String, ConversionInputs.User> byCategory) {
+    /**
+     * The conversion model's weights of the candidate's active features, into {@code g}; {@code item} null when
+     * unknown here.
+     */
+    private void conversionWeights(CandidatePool.Candidate c, ConversionInputs.Item item, UserRanking u,
+                                   Map<String, ConversionInputs.User> byCategory, float[] g) {
         if (item == null) {
             item = new ConversionInputs.Item(c.category(), Double.NEGATIVE_INFINITY, 0, 0, Double.NaN);
         }
@@ -172,12 +182,10 @@ final class ModelScoring {
             }
         }
         // every feature has value 1 (ConversionFeatures): a candidate's row is its active weights
-        int[] idx = features.indices(
-                ConversionInputs.of(user, item, c.covisit(), u.lastTs, config.trendingHalfLife.toMillis()));
+        int[] idx = indices;
+        features.indices(ConversionInputs.of(user, item, c.covisit(), u.lastTs, config.trendingHalfLife.toMillis()), idx);
         float[] weights = replica.weights();
-        float[] g = new float[idx.length];
         for (int i = 0; i < g.length; i++) g[i] = weights[idx[i]];
-        return g;
     }
 
     private double conversion(double logit) {

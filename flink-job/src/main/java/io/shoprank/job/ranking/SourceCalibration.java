@@ -42,7 +42,7 @@ public final class SourceCalibration {
     /** @param learnSources whether targets re-learn the probabilities; without it they stay at the priors */
     public SourceCalibration(boolean learnSources) {
         this.learnSources = learnSources;
-        for (CandidateSource s : CandidateSource.values()) {
+        for (CandidateSource s : CandidateSource.ALL) {
             for (int b = 0; b < slots(s); b++) {
                 offers[cell(s, b)] = PRIOR_OFFERS;
                 hits[cell(s, b)] = PRIOR_OFFERS * prior(s, b);
@@ -129,7 +129,7 @@ public final class SourceCalibration {
     /** Noisy-OR over the sources that proposed the candidate. */
     public double probability(CandidatePool.Candidate c) {
         double miss = 1;
-        for (CandidateSource s : CandidateSource.values()) {
+        for (CandidateSource s : CandidateSource.ALL) {
             if (c.rank(s) >= 0) miss *= 1 - probability(c, s);
         }
         return 1 - miss;
@@ -160,13 +160,13 @@ public final class SourceCalibration {
             }
         }
         for (CandidatePool.Candidate c : pool.candidates()) {
-            for (CandidateSource s : CandidateSource.values()) {
+            for (CandidateSource s : CandidateSource.ALL) {
                 if (c.rank(s) >= 0) offers[cell(s, slot(c, s))] += 1;
             }
         }
         CandidatePool.Candidate hit = pool.get(target);
         if (hit != null) {
-            for (CandidateSource s : CandidateSource.values()) {
+            for (CandidateSource s : CandidateSource.ALL) {
                 if (hit.rank(s) >= 0) hits[cell(s, slot(hit, s))] += 1;
             }
         }

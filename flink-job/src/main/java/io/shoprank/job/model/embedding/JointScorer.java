@@ -121,11 +121,16 @@ public final class JointScorer {
     }
 
     /**
-     * One product: candidate r gets {@code gatheredWeights[r]} (F values) and its embedding row (null when it
-     * has none); afterwards {@link #conversionLogit}, {@link #embeddingScore} and {@link #nearest} read it.
+     * One product: candidate r (of the first {@code k}) gets {@code gatheredWeights[r]} (F values) and its
+     * embedding row (null when it has none); afterwards {@link #conversionLogit}, {@link #embeddingScore} and
+     * {@link #nearest} read it.
      */
     public void score(float[][] gatheredWeights, float[][] targetVectors, float[] biases, float[] u) {
-        int k = gatheredWeights.length;
+        score(gatheredWeights.length, gatheredWeights, targetVectors, biases, u);
+    }
+
+    /** {@link #score(float[][], float[][], float[], float[])} of the first {@code k} candidates of the arrays. */
+    public void score(int k, float[][] gatheredWeights, float[][] targetVectors, float[] biases, float[] u) {
         if (k > candidateCapacity) allocate(k, mView);
         for (int r = 0; r < k; r++) {
             stage(r, gatheredWeights[r], targetVectors[r], biases[r]);

@@ -63,29 +63,33 @@ public final class ConversionFeatures {
 
     /** The hashed indices of {@link #features} alone (every value is 1). */
     public int[] indices(Input in) {
+        int[] idx = new int[FIELDS];
+        indices(in, idx);
+        return idx;
+    }
+
+    /** {@link #indices(Input)} written into {@code idx} (of length {@link #FIELDS} at least). */
+    public void indices(Input in, int[] idx) {
         int covisit = FeatureHasher.logBucket(in.covisitScore());
         int popularity = FeatureHasher.logBucket(in.itemPopularity());
         int share = shareBucket(in.categoryShare());
         int activity = FeatureHasher.logBucket(in.userEvents());
         int recency = recencyBucket(in.secondsSinceLastEvent());
 
-        int[] idx = {
-            index(0, "bias", 1, NONE),
-            index(1, "covisit", covisit, NONE),
-            index(2, "popularity", popularity, NONE),
-            index(3, "conversion_rate", conversionRateBucket(in.itemViews(), in.itemConversions()), NONE),
-            index(4, "category_share", share, NONE),
-            index(5, "top_category", in.topCategory() ? 1 : 0, NONE),
-            index(6, "activity", activity, NONE),
-            index(7, "recency", recency, NONE),
-            index(8, "price_fit", priceFitBucket(in.price(), in.userMeanLogPrice()), NONE),
-            // crosses: co-visitation matters more inside the user's favourite categories, and popularity
-            // more for light users (little history to personalise on)
-            index(9, "share_x_covisit", share, covisit),
-            index(10, "activity_x_popularity", activity, popularity),
-            index(11, "recency_x_covisit", recency, covisit),
-        };
-        return idx;
+        idx[0] = index(0, "bias", 1, NONE);
+        idx[1] = index(1, "covisit", covisit, NONE);
+        idx[2] = index(2, "popularity", popularity, NONE);
+        idx[3] = index(3, "conversion_rate", conversionRateBucket(in.itemViews(), in.itemConversions()), NONE);
+        idx[4] = index(4, "category_share", share, NONE);
+        idx[5] = index(5, "top_category", in.topCategory() ? 1 : 0, NONE);
+        idx[6] = index(6, "activity", activity, NONE);
+        idx[7] = index(7, "recency", recency, NONE);
+        idx[8] = index(8, "price_fit", priceFitBucket(in.price(), in.userMeanLogPrice()), NONE);
+        // crosses: co-visitation matters more inside the user's favourite categories, and popularity
+        // more for light users (little history to personalise on)
+        idx[9] = index(9, "share_x_covisit", share, covisit);
+        idx[10] = index(10, "activity_x_popularity", activity, popularity);
+        idx[11] = index(11, "recency_x_covisit", recency, covisit);
     }
 
     /** b with the smoothed rate (conversions + 1) / (views + 20) in [2^-b, 2^(1-b)), clipped to 0..9. */

@@ -102,8 +102,13 @@ public final class FtrlProximal {
 
     /** The probability with a fixed base margin (a prior's log-odds) added to the weights' sum. */
     public double predict(int[] idx, float[] val, double offset) {
+        return predict(idx, idx.length, val, offset);
+    }
+
+    /** {@link #predict(int[], float[], double)} of the first {@code count} features. */
+    public double predict(int[] idx, int count, float[] val, double offset) {
         double logit = offset;
-        for (int k = 0; k < idx.length; k++) {
+        for (int k = 0; k < count; k++) {
             logit += weight(idx[k]) * val[k];
         }
         return probability(logit);
@@ -125,9 +130,14 @@ public final class FtrlProximal {
 
     /** {@link #update(int[], float[], boolean)} for a model that learns on top of a fixed base margin. */
     public double update(int[] idx, float[] val, boolean label, double offset) {
-        double p = predict(idx, val, offset);
+        return update(idx, idx.length, val, label, offset);
+    }
+
+    /** {@link #update(int[], float[], boolean, double)} on the first {@code count} features. */
+    public double update(int[] idx, int count, float[] val, boolean label, double offset) {
+        double p = predict(idx, count, val, offset);
         double residual = p - (label ? 1 : 0);
-        for (int k = 0; k < idx.length; k++) {
+        for (int k = 0; k < count; k++) {
             double g = residual * val[k];
             if (g == 0) continue; // neither z nor n moves
             int i = idx[k];
