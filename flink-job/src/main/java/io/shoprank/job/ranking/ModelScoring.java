@@ -148,16 +148,20 @@ final class ModelScoring {
                                               ToDoubleFunction<CandidatePool.Candidate> preRank, int m) {
         if (pool.size() <= m) return pool;
         double[] p = new double[pool.size()];
-        Integer[] order = new Integer[pool.size()];
-        for (int i = 0; i < p.length; i++) {
-            p[i] = preRank.applyAsDouble(pool.get(i));
-            order[i] = i;
-        }
-        Arrays.sort(order, (a, b) -> Double.compare(p[b], p[a])); // stable: ties keep pool order
-        boolean[] keep = new boolean[p.length];
-        for (int i = 0; i < m; i++) keep[order[i]] = true;
+        for (int i = 0; i < p.length; i++) p[i] = preRank.applyAsDouble(pool.get(i));
+        // the m-th highest score: every candidate above it is kept, and those equal to it in pool order until
+        // m, which is what a stable sort by score would keep (a primitive sort, no boxed indices)
+        double[] sorted = p.clone();
+        Arrays.sort(sorted);
+        double threshold = sorted[sorted.length - m];
+        int above = 0;
+        for (double v : p) if (Double.compare(v, threshold) > 0) above++;
+        int equalKept = m - above;
         List<CandidatePool.Candidate> out = new ArrayList<>(m);
-        for (int i = 0; i < p.length; i++) if (keep[i]) out.add(pool.get(i));
+        for (int i = 0; i < p.length; i++) {
+            int c = Double.compare(p[i], threshold);
+            if (c > 0 || (c == 0 && equalKept-- > 0)) out.add(pool.get(i));
+        }
         return out;
     }
 

@@ -48,6 +48,26 @@ class ModelScoringTest {
     }
 
     @Test
+    void keepsWhatAStableSortByScoreWouldKeepWithManyTies() {
+        java.util.Random rnd = new java.util.Random(3);
+        for (int round = 0; round < 500; round++) {
+            CandidatePool pool = new CandidatePool();
+            int n = 1 + rnd.nextInt(60);
+            java.util.Map<CandidatePool.Candidate, Double> score = new java.util.HashMap<>();
+            for (int i = 0; i < n; i++) {
+                CandidatePool.Candidate c = pool.add("i" + i);
+                score.put(c, rnd.nextInt(8) / 8.0); // few distinct values: many ties
+            }
+            int m = 1 + rnd.nextInt(n);
+            List<CandidatePool.Candidate> byStableSort = new java.util.ArrayList<>(pool.candidates());
+            byStableSort.sort((x, y) -> Double.compare(score.get(y), score.get(x)));
+            java.util.Set<CandidatePool.Candidate> top = new java.util.HashSet<>(byStableSort.subList(0, m));
+            List<CandidatePool.Candidate> expected = pool.candidates().stream().filter(top::contains).toList();
+            assertEquals(expected, ModelScoring.best(pool.candidates(), score::get, m), "round " + round);
+        }
+    }
+
+    @Test
     void onlyTheLastUpdatedItemsThatFitThePoolAreWrittenIntoIt() {
         List<String> updated = List.of("a", "b", "c", "a", "d", "b");
         // by last occurrence: c, a, d, b; the last three in that order
