@@ -57,7 +57,8 @@ public final class CoVisitationFunction extends KeyedProcessFunction<String, CoV
 
     public static final OutputTag<StoreWrite> SIMILAR = new OutputTag<>("similar-items") {};
     /** Training examples for the online models (see {@link TrainingExample}). */
-    public static final OutputTag<TrainingExample> EXAMPLES = new OutputTag<>("training-examples") {};
+    public static final OutputTag<TrainingExample> EXAMPLES =
+            new OutputTag<>("training-examples", new io.shoprank.job.model.TrainingExampleTypeInfo());
     /** Views per item waiting for their label (state bound); beyond it a new view is not labelled. */
     static final int MAX_PENDING_VIEWS = 256;
     static final int NEGATIVES = 2;
