@@ -162,11 +162,14 @@ public final class BenchmarkRunner {
         console.println();
         Targets.print(table, console);
         if (!jmh.isEmpty()) {
-            console.println("\nJMH microbenchmarks (hot pure-Java paths, one thread; ns per operation):");
+            console.println("\nJMH microbenchmarks (hot pure-Java paths, one thread; time per operation):");
             for (Map<String, Object> b : jmh) {
-                console.printf("  %-58s %12s ns/op  +- %s%n", b.get("benchmark") + (b.get("params") == null ? ""
-                        : " " + b.get("params")), String.format("%,.0f", (Double) b.get("score")),
-                        String.format("%,.0f", (Double) b.get("error")));
+                // each benchmark in its own unit (ns/op, us/op, ms/op): three significant digits at least
+                double score = (Double) b.get("score");
+                String digits = score >= 100 ? "%,.0f" : score >= 10 ? "%,.1f" : "%,.3f";
+                console.printf("  %-58s %12s %-6s +- %s%n", b.get("benchmark") + (b.get("params") == null ? ""
+                        : " " + b.get("params")), String.format(digits, score), b.get("unit"),
+                        String.format(digits, (Double) b.get("error")));
             }
         }
         console.printf("%nresults: %s%n", out.resolve("results.json"));
