@@ -87,7 +87,7 @@ class ItemEmbeddingsTest {
     }
 
     @Test
-    void drainChangedReturnsCopiesOfTheChangedRowsOnce() {
+    void drainChangedReturnsTheChangedRowsOnceAndLaterUpdatesLeaveThemAlone() {
         ItemEmbeddings t = new ItemEmbeddings(2, 100, 1);
         t.put("a", new float[] {1, 2}, new float[] {3, 4}, 0.5f);
         t.put("b", new float[] {5, 6}, new float[] {7, 8}, -0.5f);
@@ -101,12 +101,13 @@ class ItemEmbeddingsTest {
         assertEquals(9f, a.b);
         assertTrue(t.drainChanged().isEmpty(), "drained");
 
-        a.p[0] = -1;
-        a.q[0] = -1;
-        a.b = -1;
-        assertArrayEquals(new float[] {9, 9}, t.get("a").p, "a copy: the table does not see edits");
-        assertArrayEquals(new float[] {9, 9}, t.get("a").q);
-        assertEquals(9f, t.get("a").b);
+        // rows are never changed in place: a drained row (shared with a published delta) keeps its values
+        t.put("a", new float[] {0, 1}, new float[] {2, 3}, 4f);
+        assertArrayEquals(new float[] {9, 9}, a.p, "the drained row is a snapshot: an update puts a new row");
+        assertArrayEquals(new float[] {9, 9}, a.q);
+        assertEquals(9f, a.b);
+        assertArrayEquals(new float[] {0, 1}, t.get("a").p);
+        t.drainChanged();
 
         t.put("b", new float[] {0, 0}, new float[] {0, 0}, 0);
         assertEquals(List.of("b"), t.drainChanged().stream().map(r -> r.item).collect(Collectors.toList()));
