@@ -12,9 +12,9 @@ import java.io.IOException;
 /**
  * The training examples' serializer on their way from the co-visitation stage to the model updater (about two
  * per event): a kind byte and only the fields of that kind, where Flink's POJO serializer wrote every field,
- * null flags included, through reflection (a third of the updater's samples were serialization). Used for the
- * network only ({@link TrainingExampleTypeInfo} on the side output): the updater's checkpointed mini-batch
- * keeps the POJO serializer, so its state format is unchanged.
+ * null flags included, through reflection (Flink serialization was a third of the updater's samples, these
+ * examples' and its deltas'). Used for the network only ({@link TrainingExampleTypeInfo} on the side output):
+ * the updater's checkpointed mini-batch keeps the POJO serializer, so its state format is unchanged.
  */
 public final class TrainingExampleSerializer extends TypeSerializerSingleton<TrainingExample> {
     private static final long serialVersionUID = 1L;

@@ -241,8 +241,8 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
         }
         UserRanking u = ranking.value();
         if (u == null || t.epoch > u.epoch) {
-            // a new user has nothing pending: the ranking is written with every pending touch, so it expires
-            // last (clearing anyway cost a RocksDB iterator seek per new user); a restarted sequence's touches go
+            // a new user has nothing buffered: the ranking is written with every buffered touch, so it expires
+            // last (clearing anyway cost a RocksDB iterator seek per new user); a restarted sequence drops its own
             if (u != null) pending.clear();
             u = new UserRanking(); // first event, or the user's upstream sequence restarted after its TTL
             u.epoch = t.epoch;
