@@ -35,12 +35,18 @@ public class TrainingExample {
         return e;
     }
 
-    /** {@link #val}, or ones for every index when it is null. */
+    /** {@link #val}, or ones for every index when it is null (shared for the usual length: read, never written). */
     public float[] values() {
         if (val != null) return val;
-        float[] ones = new float[idx.length];
-        java.util.Arrays.fill(ones, 1f);
+        float[] ones = idx.length == ONES.length ? ONES : new float[idx.length];
+        if (ones != ONES) java.util.Arrays.fill(ones, 1f);
         return ones;
+    }
+
+    private static final float[] ONES = new float[io.shoprank.job.model.ftrl.ConversionFeatures.FIELDS];
+
+    static {
+        java.util.Arrays.fill(ONES, 1f);
     }
 
     public static TrainingExample interaction(String[] context, String positive, String[] negatives, long ts) {
