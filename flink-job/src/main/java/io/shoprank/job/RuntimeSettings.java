@@ -5,7 +5,9 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
+import org.apache.flink.state.rocksdb.RocksDBOptions;
 
 /**
  * The runtime settings the job needs wherever it runs (MiniCluster, tests, Kubernetes): embedded RocksDB
@@ -21,6 +23,11 @@ public final class RuntimeSettings {
         // most point reads ask for keys that do not exist yet (a user's first view of an item waiting for its
         // label, a new co-visitation pair): a Bloom filter answers those without reading a block
         c.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
+        // timers on the heap (Flink's documented alternative to timers in RocksDB): the label join registers one
+        // per item and second, and each was a RocksDB put and delete feeding compaction (+12 % events/s at every
+        // --models level, docs/BENCHMARKS.md). Bounded: items with views waiting (at most the label window's),
+        // users with a short list (at most 20 refreshes), one per trending key and one per updater epoch.
+        c.set(RocksDBOptions.TIMER_SERVICE_FACTORY, EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.checkpointInterval);
         c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointDir);
         c.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,

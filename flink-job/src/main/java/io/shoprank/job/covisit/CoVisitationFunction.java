@@ -45,7 +45,7 @@ import java.util.stream.StreamSupport;
  * weakest are evicted down to {@code maxNeighbours}) and an {@link ItemCoVisitMeta} (entry count, list
  * version and the list last published, the item's decayed popularity and category, carried on touches) and,
  * with the conversion model, the views waiting for their label ({@link PendingViews}, at most
- * {@link #MAX_PENDING_VIEWS}, with one event-time timer per item and second in which windows close); TTL
+ * {@link #MAX_PENDING_VIEWS}, with one event-time timer per item: for the earliest window, each setting the next); TTL
  * {@code stateTtl}. Operator state: the items the catalog says are out of stock ({@link OutOfStock}, from the
  * broadcast stock changes through {@link io.shoprank.job.stock.StockAwareOperator}; union state written by
  * subtask 0), which are left out of the neighbours a touch carries and of the similar-items list.
@@ -290,11 +290,20 @@ public final class CoVisitationFunction extends KeyedProcessFunction<String, CoV
             ConversionInputs.User user = new ConversionInputs.User(m.categoryShare, m.topCategory, m.seq, m.userLastTs);
             ConversionInputs.Item item = new ConversionInputs.Item(md.category, md.popularityKey, md.views,
                     md.conversions, md.price);
+            // a timer is set for the earliest waiting view's window (or an earlier one): a later view waits for it,
+            // and each timer sets the next (onTimer), so an item holds one timer, not one per second of views
+            long due = pending.size() == 0 ? Long.MAX_VALUE : windowCloses(pending.earliestTs());
             pending.add(e.user, e.ts, features.indices(ConversionInputs.of(user, item, covisit, e.ts, halfLifeMs)));
             pendingViews.update(pending);
-            // at the next whole second, so that the views of one second share a timer
-            ctx.timerService().registerEventTimeTimer(Math.floorDiv(e.ts + labelWindowMs + 999, 1000) * 1000);
+            if (windowCloses(e.ts) < due) {
+                ctx.timerService().registerEventTimeTimer(windowCloses(e.ts));
+            }
         }
+    }
+
+    /** When the label window of a view at {@code viewTs} is closed: the next whole second after it ends. */
+    private long windowCloses(long viewTs) {
+        return Math.floorDiv(viewTs + labelWindowMs + 999, 1000) * 1000;
     }
 
     /** A cart or purchase at {@code labelTs} for a view at {@code viewTs}: positive within the window. */
@@ -316,12 +325,16 @@ public final class CoVisitationFunction extends KeyedProcessFunction<String, CoV
         PendingViews pending = pendingViews.value();
         if (pending == null) return;
         PendingViews.View[] closed = pending.closeUpTo(timestamp, labelWindowMs);
-        if (closed.length == 0) return;
         for (PendingViews.View v : closed) {
             ctx.output(EXAMPLES, TrainingExample.conversion(v.idx(), null, false, v.ts() + labelWindowMs));
         }
-        if (pending.size() == 0) pendingViews.clear();
-        else pendingViews.update(pending);
+        if (pending.size() == 0) {
+            pendingViews.clear();
+            return;
+        }
+        if (closed.length > 0) pendingViews.update(pending);
+        // the next window to close (this timer may have closed none: a cart took the view it was set for)
+        ctx.timerService().registerEventTimeTimer(windowCloses(pending.earliestTs()));
     }
 
     /** A timer of state written before {@link PendingViews}: its closed views, from the map, are negatives. */

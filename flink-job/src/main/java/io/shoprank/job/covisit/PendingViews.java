@@ -28,6 +28,13 @@ public class PendingViews {
         return users.length;
     }
 
+    /** The time of the earliest waiting view ({@link Long#MAX_VALUE} when none waits). */
+    public long earliestTs() {
+        long min = Long.MAX_VALUE;
+        for (long t : ts) min = Math.min(min, t);
+        return min;
+    }
+
     /** The position of the user's waiting view, or -1. */
     public int indexOf(String user) {
         for (int i = 0; i < users.length; i++) {

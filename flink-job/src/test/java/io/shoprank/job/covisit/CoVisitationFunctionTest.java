@@ -486,6 +486,36 @@ class CoVisitationFunctionTest {
     }
 
     @Test
+    void anItemHoldsOneTimerForItsEarliestWindowAndEachTimerSetsTheNext() throws Exception {
+        openWithModels(JobConfig.Models.ALL);
+        simpleTouch(EventType.VIEW, "u1", "i1", T0);
+        simpleTouch(EventType.VIEW, "u2", "i1", T0 + 5_000);
+        simpleTouch(EventType.VIEW, "u3", "i1", T0 + 9_000);
+        simpleTouch(EventType.VIEW, "u1", "i2", T0 + 2_000);
+        assertEquals(2, harness.numEventTimeTimers(), "one per item, for its earliest waiting view");
+        simpleTouch(EventType.VIEW, "u4", "i2", T0 + 1_000); // late: its window closes before the one set
+        assertEquals(3, harness.numEventTimeTimers(), "an earlier window gets its own timer");
+
+        simpleTouch(EventType.CART, "u1", "i1", T0 + 10); // takes the view the item's timer was set for
+        harness.processWatermark(CLOSE_T0 + 2_000); // i1's timer closes nothing but sets the next; i2's close both
+        List<TrainingExample> conv = examples(TrainingExample.Kind.CONVERSION);
+        assertEquals(List.of(true, false, false), conv.stream().map(e -> e.label).collect(Collectors.toList()));
+        assertEquals(List.of(T0 + 10, T0 + 1_000 + WINDOW_MS, T0 + 2_000 + WINDOW_MS),
+                conv.stream().map(e -> e.ts).collect(Collectors.toList()));
+        assertEquals(1, harness.numEventTimeTimers(), "i1's next window (u2's); i2 has none left");
+
+        harness.processWatermark(CLOSE_T0 + 5_000); // u2's window; its timer sets u3's
+        assertEquals(4, examples(TrainingExample.Kind.CONVERSION).size());
+        assertEquals(1, harness.numEventTimeTimers());
+        harness.processWatermark(CLOSE_T0 + 9_000);
+        conv = examples(TrainingExample.Kind.CONVERSION);
+        assertEquals(List.of(T0 + 5_000 + WINDOW_MS, T0 + 9_000 + WINDOW_MS),
+                conv.subList(3, 5).stream().map(e -> e.ts).collect(Collectors.toList()), "each at its window's end");
+        assertEquals(0, harness.numEventTimeTimers());
+        assertEquals(2, harness.numKeyedStateEntries(), "no views wait: the two items' meta alone");
+    }
+
+    @Test
     void aCartTakingTheLastWaitingViewClearsTheState() throws Exception {
         openWithModels(JobConfig.Models.ALL);
         simpleTouch(EventType.VIEW, "u1", "i1", T0);

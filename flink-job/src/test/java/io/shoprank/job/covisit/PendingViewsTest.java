@@ -35,6 +35,8 @@ class PendingViewsTest {
         p.add("early", 100, new int[] {1});
         p.add("edge", 400, new int[] {4});
 
+        assertEquals(100, p.earliestTs(), "the earliest, not the first added");
+
         PendingViews.View[] closed = p.closeUpTo(1_400, 1_000);
         assertEquals(2, closed.length, "windows of 100 and 400 end at 1,100 and 1,400 (inclusive)");
         assertEquals("early", closed[0].user());
@@ -44,8 +46,10 @@ class PendingViewsTest {
         assertArrayEquals(new int[] {5}, p.idx);
 
         assertEquals(0, p.closeUpTo(1_499, 1_000).length);
+        assertEquals(500, p.earliestTs());
         assertEquals(1, p.closeUpTo(1_500, 1_000).length);
         assertEquals(0, p.size());
+        assertEquals(Long.MAX_VALUE, p.earliestTs(), "none waits");
     }
 
     @Test
