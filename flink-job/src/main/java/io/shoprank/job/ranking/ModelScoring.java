@@ -131,14 +131,15 @@ final class ModelScoring {
                     targets[r] == null ? -1 : embedding(scorer.embeddingScore(r)));
         }
         if (!config.models.embeddings() || config.embeddingCandidates == 0) return;
-        for (String item : scorer.nearest(config.embeddingCandidates, excluded)) {
+        for (int slot : scorer.nearestSlots(config.embeddingCandidates, excluded)) {
+            String item = scorer.itemAt(slot);
             CandidatePool.Candidate c = candidates.add(item);
             candidates.offer(CandidateSource.EMBEDDING, c);
             if (c.conversionBucket < 0 && c.embeddingBucket < 0) { // new to the pool: its scores, in plain Java
                 conversionWeights(c, items.get(item), u, byCategory, oneRow);
                 double logit = 0;
                 for (float w : oneRow) logit += w;
-                c.modelScores(conversion(logit), embedding(scorer.poolScore(item)));
+                c.modelScores(conversion(logit), embedding(scorer.poolScoreAt(slot)));
             }
         }
     }

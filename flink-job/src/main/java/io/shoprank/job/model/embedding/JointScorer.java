@@ -158,9 +158,30 @@ public final class JointScorer {
         return slot == null ? Double.NaN : results[rows + slot];
     }
 
+    /** The score of the item in pool slot {@code slot} ({@link #nearestSlots}): {@code u . Q + b}. */
+    public double poolScoreAt(int slot) {
+        return results[rows + slot];
+    }
+
+    /** The item in pool slot {@code slot}. */
+    public String itemAt(int slot) {
+        return ids[slot];
+    }
+
     /** Up to {@code n} pool items by {@code u . Q + b}, best first, skipping {@code excluded} (ties: slot order). */
     public String[] nearest(int n, Predicate<String> excluded) {
-        if (poolSize == 0 || n == 0 || !scored) return new String[0];
+        int[] slots = nearestSlots(n, excluded);
+        String[] out = new String[slots.length];
+        for (int i = 0; i < out.length; i++) out[i] = ids[slots[i]];
+        return out;
+    }
+
+    /**
+     * {@link #nearest}'s items as their pool slots ({@link #itemAt}, {@link #poolScoreAt}): no lookup by item
+     * afterwards (a lookup in the pool's map misses the CPU caches).
+     */
+    public int[] nearestSlots(int n, Predicate<String> excluded) {
+        if (poolSize == 0 || n == 0 || !scored) return new int[0];
         // a bounded insertion list: n is small, the pool is not, so no full sort
         float[] all = results;
         int[] best = new int[n];
@@ -180,9 +201,7 @@ public final class JointScorer {
             bestScore[at] = s;
             if (found < n) found++;
         }
-        String[] out = new String[found];
-        for (int i = 0; i < found; i++) out[i] = ids[best[i]];
-        return out;
+        return found == n ? best : java.util.Arrays.copyOf(best, found);
     }
 
     private static final Gemm GEMM = new Gemm();

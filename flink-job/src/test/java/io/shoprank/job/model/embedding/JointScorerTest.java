@@ -109,6 +109,12 @@ class JointScorerTest {
         assertArrayEquals(new String[] {"c", "b", "a"}, s.nearest(3, Set.<String>of()::contains));
         assertArrayEquals(new String[] {"c", "a"}, s.nearest(2, Set.<String>of("b")::contains));
         assertArrayEquals(new String[] {"c", "b", "a", "d"}, s.nearest(10, Set.<String>of()::contains));
+
+        int[] slots = s.nearestSlots(2, Set.<String>of("c")::contains);
+        assertEquals(2, slots.length);
+        assertEquals("b", s.itemAt(slots[0]));
+        assertEquals(2, s.poolScoreAt(slots[0]), 1e-6, "a slot's score is its item's");
+        assertEquals(s.poolScore("a"), s.poolScoreAt(slots[1]));
     }
 
     @Test
