@@ -23,7 +23,7 @@ import java.util.Map;
  * about one lookup in 10^14. Pure: no Flink.
  */
 final class ItemSummaries {
-    /** Longs per item: the fields a lookup reads come first, so they share the item's first cache line. */
+    /** Longs per item (64 bytes: one or two cache lines); the fields a lookup reads come first, together. */
     private static final int WIDTH = 8;
     private static final int FP = 0;
     private static final int POPULARITY = 1;
