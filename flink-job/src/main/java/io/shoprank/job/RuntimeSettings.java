@@ -23,10 +23,10 @@ public final class RuntimeSettings {
         // most point reads ask for keys that do not exist yet (a user's first view of an item waiting for its
         // label, a new co-visitation pair): a Bloom filter answers those without reading a block
         c.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
-        // timers on the heap (Flink's documented alternative to timers in RocksDB): the label join registers one
-        // per item and second, and each was a RocksDB put and delete feeding compaction (+12 % events/s at every
-        // --models level, docs/BENCHMARKS.md). Bounded: items with views waiting (at most the label window's),
-        // users with a short list (at most 20 refreshes), one per trending key and one per updater epoch.
+        // timers on the heap (Flink's documented alternative to timers in RocksDB, where each is a put and a
+        // delete feeding compaction; the trending stage sets its timers again with every event): +10-12 % events/s
+        // at every --models level (docs/BENCHMARKS.md). Bounded: one per item with views waiting for their label,
+        // per user with a short list (at most 20 refreshes), per trending key, and the updater's epoch timer.
         c.set(RocksDBOptions.TIMER_SERVICE_FACTORY, EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.checkpointInterval);
         c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointDir);
