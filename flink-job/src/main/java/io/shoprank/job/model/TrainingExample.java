@@ -35,18 +35,19 @@ public class TrainingExample {
         return e;
     }
 
-    /** {@link #val}, or ones for every index when it is null (shared for the usual length: read, never written). */
+    /** Ones for a conversion example's usual length, shared: {@link #values} callers read it, never write. */
+    private static final float[] ONES = ones(io.shoprank.job.model.ftrl.ConversionFeatures.FIELDS);
+
+    /** {@link #val}, or ones for every index when it is null. */
     public float[] values() {
         if (val != null) return val;
-        float[] ones = idx.length == ONES.length ? ONES : new float[idx.length];
-        if (ones != ONES) java.util.Arrays.fill(ones, 1f);
-        return ones;
+        return idx.length == ONES.length ? ONES : ones(idx.length);
     }
 
-    private static final float[] ONES = new float[io.shoprank.job.model.ftrl.ConversionFeatures.FIELDS];
-
-    static {
-        java.util.Arrays.fill(ONES, 1f);
+    private static float[] ones(int n) {
+        float[] ones = new float[n];
+        java.util.Arrays.fill(ones, 1f);
+        return ones;
     }
 
     public static TrainingExample interaction(String[] context, String positive, String[] negatives, long ts) {
