@@ -1,7 +1,7 @@
 package io.shoprank.job.model;
 
 import io.shoprank.job.model.embedding.EmbeddingRow;
-import io.shoprank.job.model.embedding.ItemEmbeddings;
+import io.shoprank.job.model.embedding.EmbeddingTable;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -15,13 +15,13 @@ import java.util.List;
  */
 public final class ModelReplica {
     private final float[] weights;
-    private final ItemEmbeddings embeddings;
+    private final EmbeddingTable embeddings;
     private final ArrayDeque<ModelDelta> queued = new ArrayDeque<>();
     private final List<String> updatedItems = new ArrayList<>();
     private long appliedEpoch = Long.MIN_VALUE;
     private long version;
 
-    public ModelReplica(int conversionDimension, ItemEmbeddings embeddings) {
+    public ModelReplica(int conversionDimension, EmbeddingTable embeddings) {
         this.weights = new float[conversionDimension];
         this.embeddings = embeddings;
     }
@@ -30,7 +30,6 @@ public final class ModelReplica {
     public void restore(long appliedEpoch, long version, float[] weights, EmbeddingRow[] rows) {
         System.arraycopy(weights, 0, this.weights, 0, Math.min(weights.length, this.weights.length));
         for (EmbeddingRow r : rows) embeddings.put(r.item, r.p, r.q, r.b);
-        embeddings.drainChanged();
         this.appliedEpoch = appliedEpoch;
         this.version = version;
     }
@@ -53,7 +52,7 @@ public final class ModelReplica {
             weights[d.weightIdx[i]] = d.weightVal[i];
         }
         for (EmbeddingRow r : d.rows) {
-            embeddings.replace(r);
+            embeddings.put(r.item, r.p, r.q, r.b);
             updatedItems.add(r.item);
         }
         appliedEpoch = d.epoch;
@@ -64,7 +63,7 @@ public final class ModelReplica {
         return weights;
     }
 
-    public ItemEmbeddings embeddings() {
+    public EmbeddingTable embeddings() {
         return embeddings;
     }
 

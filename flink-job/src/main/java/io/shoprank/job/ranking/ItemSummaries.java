@@ -1,6 +1,7 @@
 package io.shoprank.job.ranking;
 
 import io.shoprank.job.model.ConversionInputs;
+import io.shoprank.job.model.embedding.ItemSlots;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,7 +34,7 @@ final class ItemSummaries {
     private static final int CATEGORY = 5;
     private static final int PREV = 6;
     private static final int NEXT = 7;
-    /** The fingerprint of an empty slot (an id whose fingerprint is 0 gets 1). */
+    /** The fingerprint of an empty slot ({@link ItemSlots#fingerprint} is never 0). */
     private static final long EMPTY = 0;
     private static final int NONE = -1;
 
@@ -61,7 +62,7 @@ final class ItemSummaries {
     }
 
     void put(String item, ConversionInputs.Item summary) {
-        long fp = fingerprint(item);
+        long fp = ItemSlots.fingerprint(item);
         int slot = find(fp);
         if (slot == NONE) {
             slot = home(fp);
@@ -84,7 +85,7 @@ final class ItemSummaries {
 
     /** The item's summary, or null when the subtask does not know the item. */
     ConversionInputs.Item get(String item) {
-        int slot = find(fingerprint(item));
+        int slot = find(ItemSlots.fingerprint(item));
         if (slot == NONE) return null;
         int at = slot * WIDTH;
         return new ConversionInputs.Item(category(table[at + CATEGORY]),
@@ -93,7 +94,7 @@ final class ItemSummaries {
     }
 
     String category(String item) {
-        int slot = find(fingerprint(item));
+        int slot = find(ItemSlots.fingerprint(item));
         return slot == NONE ? null : category(table[slot * WIDTH + CATEGORY]);
     }
 
@@ -173,20 +174,5 @@ final class ItemSummaries {
         else table[prev * WIDTH + NEXT] = to;
         if (next == NONE) tail = to;
         else table[next * WIDTH + PREV] = to;
-    }
-
-    /** A 64-bit fingerprint of the id: FNV-1a over its chars, then MurmurHash3's finaliser to spread the bits. */
-    static long fingerprint(String item) {
-        long h = 0xcbf29ce484222325L;
-        for (int i = 0; i < item.length(); i++) {
-            h ^= item.charAt(i);
-            h *= 0x100000001b3L;
-        }
-        h ^= h >>> 33;
-        h *= 0xff51afd7ed558ccdL;
-        h ^= h >>> 33;
-        h *= 0xc4ceb9fe1a85ec53L;
-        h ^= h >>> 33;
-        return h == EMPTY ? 1 : h;
     }
 }

@@ -4,7 +4,8 @@ import io.shoprank.job.JobConfig;
 import io.shoprank.job.model.ConversionInputs;
 import io.shoprank.job.model.ModelReplica;
 import io.shoprank.job.model.Nd4jThreads;
-import io.shoprank.job.model.embedding.EmbeddingRow;
+import io.shoprank.job.model.embedding.EmbeddingTable;
+import io.shoprank.job.model.embedding.ItemSlots;
 import io.shoprank.job.model.embedding.JointScorer;
 import io.shoprank.job.model.embedding.UserVectors;
 import io.shoprank.job.model.ftrl.ConversionFeatures;
@@ -44,7 +45,8 @@ final class ModelScoring {
         this.features = new ConversionFeatures(new FeatureHasher(config.conversionDimension));
         Nd4jThreads.useCallingThreadOnly(); // built on the task thread that scores
         this.scorer = new JointScorer(ConversionFeatures.FIELDS, config.embeddingDim, POOL_SIZE);
-        for (EmbeddingRow r : replica.embeddings().rows()) scorer.touch(r); // a restored replica
+        EmbeddingTable table = replica.embeddings(); // a restored replica's rows
+        for (int s = table.oldest(); s != ItemSlots.NONE; s = table.newer(s)) scorer.touch(table, s);
     }
 
     ModelReplica replica() {
@@ -54,9 +56,10 @@ final class ModelScoring {
     /** Brings the replica to the model version the event at {@code ts} is scored with. */
     void advanceFor(long ts) {
         List<String> updated = replica.advanceTo(requiredEpoch(ts, config.modelEpoch.toMillis()));
+        EmbeddingTable table = replica.embeddings();
         for (String item : lastDistinct(updated, POOL_SIZE)) {
-            EmbeddingRow row = replica.embeddings().get(item);
-            if (row != null) scorer.touch(row);
+            int slot = table.slot(item);
+            if (slot != ItemSlots.NONE) scorer.touch(table, slot);
         }
     }
 
@@ -104,31 +107,24 @@ final class ModelScoring {
         if (gathered.length < k) {
             gathered = new float[k][ConversionFeatures.FIELDS];
         }
-        float[][] targets = new float[k][];
-        float[] bias = new float[k];
-        // the lookups first, in a loop of their own: each misses the CPU caches several times in tables of
-        // 200,000 items, and with nothing else in the loop the CPU overlaps the lookups of several candidates
+        // the lookups first, in a loop of their own: each misses the CPU caches in tables of 200,000 items, and
+        // with nothing else in the loop the CPU overlaps the lookups of several candidates
+        EmbeddingTable table = replica.embeddings();
         ConversionInputs.Item[] summaries = new ConversionInputs.Item[k];
-        EmbeddingRow[] rows = new EmbeddingRow[k];
+        int[] slots = new int[k];
         for (int r = 0; r < k; r++) {
             String item = all.get(r).item;
             summaries[r] = items.get(item);
-            rows[r] = replica.embeddings().get(item);
+            slots[r] = table.slot(item);
         }
         for (int r = 0; r < k; r++) {
             conversionWeights(all.get(r), summaries[r], u, byCategory, gathered[r]);
-            EmbeddingRow row = rows[r];
-            if (row != null) {
-                targets[r] = row.q;
-                bias[r] = row.b;
-            }
         }
-        float[] vector = UserVectors.of(replica.embeddings(),
-                Arrays.copyOf(u.seen, Math.min(CONTEXT_ITEMS, u.seen.length)), false);
-        scorer.score(k, gathered, targets, bias, vector);
+        float[] vector = UserVectors.of(table, Arrays.copyOf(u.seen, Math.min(CONTEXT_ITEMS, u.seen.length)));
+        scorer.score(k, gathered, table, slots, vector);
         for (int r = 0; r < k; r++) {
             all.get(r).modelScores(conversion(scorer.conversionLogit(r)),
-                    targets[r] == null ? -1 : embedding(scorer.embeddingScore(r)));
+                    slots[r] == ItemSlots.NONE ? -1 : embedding(scorer.embeddingScore(r)));
         }
         if (!config.models.embeddings() || config.embeddingCandidates == 0) return;
         for (int slot : scorer.nearestSlots(config.embeddingCandidates, excluded)) {

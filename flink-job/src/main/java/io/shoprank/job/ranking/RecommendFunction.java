@@ -9,7 +9,7 @@ import io.shoprank.job.features.RecentItems;
 import io.shoprank.job.model.ConversionInputs;
 import io.shoprank.job.model.ModelDelta;
 import io.shoprank.job.model.ModelReplica;
-import io.shoprank.job.model.embedding.ItemEmbeddings;
+import io.shoprank.job.model.embedding.EmbeddingTable;
 import io.shoprank.job.stock.OutOfStock;
 import io.shoprank.job.stock.StockChange;
 import io.shoprank.job.stock.StockListener;
@@ -133,7 +133,7 @@ public final class RecommendFunction extends KeyedProcessFunction<String, Touch,
         stockState = ctx.getOperatorStateStore().getUnionListState(
                 new ListStateDescriptor<>("out-of-stock", StockChange.class));
         ModelReplica replica = new ModelReplica(config.conversionDimension,
-                new ItemEmbeddings(config.embeddingDim, config.embeddingItems, config.modelSeed));
+                new EmbeddingTable(config.embeddingDim, config.embeddingItems));
         if (ctx.isRestored()) {
             board.restore(boardState.get()); // after a rescale: every old board, merged
             for (StockChange c : stockState.get()) outOfStock.apply(c);

@@ -37,7 +37,7 @@ public class ReplicaState {
         s.appliedEpoch = r.appliedEpoch();
         s.version = r.version();
         s.weights = r.weights().clone();
-        s.packedRows = PackedRows.pack(r.embeddings().rows());
+        s.packedRows = PackedRows.pack(r.embeddings());
         s.rows = new EmbeddingRow[0];
         s.queued = r.queuedDeltas().toArray(new ModelDelta[0]);
         return s;

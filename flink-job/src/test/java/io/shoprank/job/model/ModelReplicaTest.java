@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shoprank.job.model.embedding.EmbeddingRow;
-import io.shoprank.job.model.embedding.ItemEmbeddings;
+import io.shoprank.job.model.embedding.EmbeddingTable;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +25,7 @@ class ModelReplicaTest {
     }
 
     private static ModelReplica replica() {
-        return new ModelReplica(16, new ItemEmbeddings(2, 100, 42));
+        return new ModelReplica(16, new EmbeddingTable(2, 100));
     }
 
     @Test
@@ -36,21 +36,38 @@ class ModelReplicaTest {
         assertTrue(r.advanceTo(4).isEmpty());
 
         assertEquals(0f, r.weights()[3]);
-        assertNull(r.embeddings().get("a"));
+        assertNull(r.embeddings().row("a"));
         assertEquals(0, r.version());
         assertEquals(Long.MIN_VALUE, r.appliedEpoch());
         assertEquals(1, r.queued());
     }
 
     @Test
-    void aReplicaKeepsNoChangeSetOfItsOwn() {
-        // nothing drains a replica's changes: they must not pile up with every item ever updated
+    void aDeltaCopiesItsRowsInSoItCanBeDropped() {
+        // the table is overwritten in place: it must not keep (or later change) the delta's arrays
         ModelReplica r = replica();
-        r.enqueue(delta(5, 1, new int[] {3}, new float[] {0.5f}, row("a", 1), row("b", 2)));
+        EmbeddingRow a = row("a", 1);
+        r.enqueue(delta(5, 1, new int[] {3}, new float[] {0.5f}, a));
         r.advanceTo(5);
+        a.p[0] = 99;
+        r.enqueue(delta(6, 2, new int[0], new float[0], row("a", 2)));
+        r.advanceTo(6);
 
-        assertEquals(2, r.embeddings().size());
-        assertTrue(r.embeddings().drainChanged().isEmpty());
+        assertEquals(99, a.p[0], "the first delta's row is not written into");
+        assertArrayEquals(new float[] {2, 2}, r.embeddings().row("a").p);
+        assertEquals(1, r.embeddings().size());
+    }
+
+    @Test
+    void theLeastRecentlyUpdatedItemsLeaveAFullTable() {
+        ModelReplica r = new ModelReplica(16, new EmbeddingTable(2, 2));
+        r.enqueue(delta(5, 1, new int[0], new float[0], row("a", 1), row("b", 2), row("a", 3)));
+        r.enqueue(delta(6, 2, new int[0], new float[0], row("c", 4)));
+        r.advanceTo(6);
+
+        assertNull(r.embeddings().row("b"), "b was updated last before a");
+        assertArrayEquals(new float[] {3, 3}, r.embeddings().row("a").p);
+        assertArrayEquals(new float[] {4, 4}, r.embeddings().row("c").p);
     }
 
     @Test
@@ -66,11 +83,11 @@ class ModelReplicaTest {
         assertEquals(0.25f, r.weights()[3], "the later delta wins");
         assertEquals(-1f, r.weights()[7]);
         assertEquals(0f, r.weights()[9], "epoch 8 is not needed yet");
-        assertArrayEquals(new float[] {3, 3}, r.embeddings().get("a").p);
-        assertArrayEquals(new float[] {-3, -3}, r.embeddings().get("a").q);
-        assertEquals(0.3f, r.embeddings().get("a").b, 1e-7);
-        assertArrayEquals(new float[] {2, 2}, r.embeddings().get("b").p);
-        assertNull(r.embeddings().get("c"));
+        assertArrayEquals(new float[] {3, 3}, r.embeddings().row("a").p);
+        assertArrayEquals(new float[] {-3, -3}, r.embeddings().row("a").q);
+        assertEquals(0.3f, r.embeddings().row("a").b, 1e-7);
+        assertArrayEquals(new float[] {2, 2}, r.embeddings().row("b").p);
+        assertNull(r.embeddings().row("c"));
         assertEquals(2, r.version());
         assertEquals(6, r.appliedEpoch());
         assertEquals(1, r.queued());
@@ -108,15 +125,14 @@ class ModelReplicaTest {
         assertEquals(4, r.appliedEpoch());
         assertEquals(7, r.version());
         assertArrayEquals(w, r.weights());
-        assertArrayEquals(new float[] {2, 2}, r.embeddings().get("b").p);
-        assertTrue(r.embeddings().drainChanged().isEmpty(), "restored rows are not changes");
+        assertArrayEquals(new float[] {2, 2}, r.embeddings().row("b").p);
 
         r.enqueue(delta(5, 8, new int[] {3}, new float[] {1f}, row("b", 5)));
         assertEquals(List.of("b"), new ArrayList<>(r.advanceTo(5)));
         assertEquals(0.75f, r.weights()[2]);
         assertEquals(1f, r.weights()[3]);
-        assertArrayEquals(new float[] {1, 1}, r.embeddings().get("a").p);
-        assertArrayEquals(new float[] {5, 5}, r.embeddings().get("b").p);
+        assertArrayEquals(new float[] {1, 1}, r.embeddings().row("a").p);
+        assertArrayEquals(new float[] {5, 5}, r.embeddings().row("b").p);
         assertEquals(8, r.version());
     }
 }

@@ -78,17 +78,6 @@ class ItemSummariesTest {
         for (String i : everSeen) assertEquals(reference.get(i), s.get(i), i);
     }
 
-    @Test
-    void fingerprintsOfManyIdsAreDistinctAndNeverTheEmptyMark() {
-        Set<Long> seen = new HashSet<>();
-        for (int i = 0; i < 1_000_000; i++) {
-            long fp = ItemSummaries.fingerprint(Integer.toString(i));
-            assertEquals(true, fp != 0);
-            seen.add(fp);
-        }
-        assertEquals(1_000_000, seen.size());
-    }
-
     private static ConversionInputs.Item item(int n) {
         return new ConversionInputs.Item("c" + (n % 7), n * 0.5, n, n / 10, n % 3 == 0 ? Double.NaN : n);
     }

@@ -4,7 +4,7 @@ import io.shoprank.job.JobConfig;
 import io.shoprank.job.model.ConversionInputs;
 import io.shoprank.job.model.ModelReplica;
 import io.shoprank.job.model.embedding.EmbeddingRow;
-import io.shoprank.job.model.embedding.ItemEmbeddings;
+import io.shoprank.job.model.embedding.EmbeddingTable;
 import io.shoprank.job.trending.TrendingList;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -61,7 +61,7 @@ public class ModelScoringBenchmark {
         SplittableRandom r = new SplittableRandom(11);
         String[] ids = new String[ITEMS];
         for (int i = 0; i < ITEMS; i++) ids[i] = Long.toString(1_000_000L + 7L * i);
-        ItemEmbeddings table = new ItemEmbeddings(config.embeddingDim, config.embeddingItems, config.modelSeed);
+        EmbeddingTable table = new EmbeddingTable(config.embeddingDim, config.embeddingItems);
         ModelReplica replica = new ModelReplica(config.conversionDimension, table);
         List<EmbeddingRow> rows = new ArrayList<>();
         int dim = config.embeddingDim;

@@ -84,35 +84,37 @@ public final class JointScorer {
         scored = false;
     }
 
-    /** The item's vector changed: (re)write its pool row, taking the least recently updated slot when new. */
-    public void touch(EmbeddingRow row) {
-        Integer slot = slotOf.remove(row.item);
-        if (slot == null) {
+    /**
+     * The vector of the item in the table's {@code slot} changed: (re)write its pool row, taking the least
+     * recently updated pool slot when new.
+     */
+    public void touch(EmbeddingTable table, int slot) {
+        String item = table.item(slot);
+        Integer at = slotOf.remove(item);
+        if (at == null) {
             if (poolSize < poolCapacity) {
-                slot = poolSize++;
+                at = poolSize++;
             } else {
                 String oldest = slotOf.keySet().iterator().next();
-                slot = slotOf.remove(oldest);
+                at = slotOf.remove(oldest);
             }
-            ids[slot] = row.item;
+            ids[at] = item;
         }
-        slotOf.put(row.item, slot);
-        // [0_F | Q | b]: the first F values of poolRow stay 0
-        System.arraycopy(row.q, 0, poolRow, features, dim);
-        poolRow[width - 1] = row.b;
-        mView.position(slot * width);
+        slotOf.put(item, at);
+        // [0_F | Q | b]: the first F values of poolRow stay 0; Q and b lie together in the table
+        System.arraycopy(table.values(), table.targetOffset(slot), poolRow, features, dim + 1);
+        mView.position(at * width);
         mView.put(poolRow, 0, width);
     }
 
-    /** Writes candidate row r's {@code [W | Q | b]} into the staging array (zeros where Q is null). */
-    private void stage(int r, float[] weights, float[] q, float b) {
+    /** Writes candidate row r's {@code [W | Q | b]} into the staging array (zeros for Q and b without a slot). */
+    private void stage(int r, float[] weights, float[] tableValues, int targetOffset) {
         int at = r * width;
         System.arraycopy(weights, 0, staged, at, features);
-        if (q == null) {
+        if (targetOffset < 0) {
             java.util.Arrays.fill(staged, at + features, at + width, 0f);
         } else {
-            System.arraycopy(q, 0, staged, at + features, dim);
-            staged[at + width - 1] = b;
+            System.arraycopy(tableValues, targetOffset, staged, at + features, dim + 1);
         }
     }
 
@@ -121,19 +123,16 @@ public final class JointScorer {
     }
 
     /**
-     * One product: candidate r (of the first {@code k}) gets {@code gatheredWeights[r]} (F values) and its
-     * embedding row (null when it has none); afterwards {@link #conversionLogit}, {@link #embeddingScore} and
-     * {@link #nearest} read it.
+     * One product for the first {@code k} candidates: candidate r gets {@code gatheredWeights[r]} (F values) and
+     * the table's row in {@code tableSlots[r]} ({@link ItemSlots#NONE} when it has none); afterwards
+     * {@link #conversionLogit}, {@link #embeddingScore} and {@link #nearestSlots} read it.
      */
-    public void score(float[][] gatheredWeights, float[][] targetVectors, float[] biases, float[] u) {
-        score(gatheredWeights.length, gatheredWeights, targetVectors, biases, u);
-    }
-
-    /** {@link #score(float[][], float[][], float[], float[])} of the first {@code k} candidates of the arrays. */
-    public void score(int k, float[][] gatheredWeights, float[][] targetVectors, float[] biases, float[] u) {
+    public void score(int k, float[][] gatheredWeights, EmbeddingTable table, int[] tableSlots, float[] u) {
         if (k > candidateCapacity) allocate(k, mView);
+        float[] values = table.values();
         for (int r = 0; r < k; r++) {
-            stage(r, gatheredWeights[r], targetVectors[r], biases[r]);
+            int slot = tableSlots[r];
+            stage(r, gatheredWeights[r], values, slot == ItemSlots.NONE ? -1 : table.targetOffset(slot));
         }
         mView.position(poolCapacity * width);
         mView.put(staged, 0, k * width);

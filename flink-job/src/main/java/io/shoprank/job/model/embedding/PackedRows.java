@@ -27,20 +27,45 @@ public final class PackedRows {
 
     /** The rows (all of one dimension) in chunks; an empty table is no chunk. */
     public static byte[][] pack(Collection<EmbeddingRow> rows) {
-        List<byte[]> chunks = new ArrayList<>();
-        ByteBuffer buf = null;
-        int dim = -1;
-        int count = 0;
-        for (EmbeddingRow r : rows) {
-            if (dim < 0) dim = r.p.length;
-            if (r.p.length != dim || r.q.length != dim) {
-                throw new IllegalArgumentException("row " + r.item + " has dimension " + r.p.length + "/" + r.q.length
-                        + ", the table " + dim);
+        Packer out = new Packer();
+        for (EmbeddingRow r : rows) out.add(r.item, r.p, 0, r.q, 0, r.b);
+        return out.chunks();
+    }
+
+    /** A replica's table, least recently put first (the order that rebuilds it); an empty table is no chunk. */
+    public static byte[][] pack(EmbeddingTable table) {
+        Packer out = new Packer();
+        float[] v = table.values();
+        for (int s = table.oldest(); s != ItemSlots.NONE; s = table.newer(s)) {
+            int q = table.targetOffset(s);
+            out.add(table.item(s), v, table.contextOffset(s), v, q, v[q + table.dim()], table.dim());
+        }
+        return out.chunks();
+    }
+
+    /** Rows appended into chunks as they come. */
+    private static final class Packer {
+        private final List<byte[]> chunks = new ArrayList<>();
+        private ByteBuffer buf;
+        private int dim = -1;
+        private int count;
+
+        void add(String item, float[] p, int pAt, float[] q, int qAt, float b) {
+            if (p.length != q.length) {
+                throw new IllegalArgumentException("row " + item + " has dimension " + p.length + "/" + q.length);
             }
-            byte[] id = r.item.getBytes(StandardCharsets.UTF_8);
+            add(item, p, pAt, q, qAt, b, p.length);
+        }
+
+        void add(String item, float[] p, int pAt, float[] q, int qAt, float b, int rowDim) {
+            if (dim < 0) dim = rowDim;
+            if (rowDim != dim) {
+                throw new IllegalArgumentException("row " + item + " has dimension " + rowDim + ", the table " + dim);
+            }
+            byte[] id = item.getBytes(StandardCharsets.UTF_8);
             int size = 4 + id.length + 4 * (2 * dim + 1);
             if (buf != null && buf.remaining() < size) {
-                chunks.add(finish(buf, count));
+                chunks.add(finish());
                 buf = null;
             }
             if (buf == null) {
@@ -49,18 +74,24 @@ public final class PackedRows {
                 count = 0;
             }
             buf.putInt(id.length).put(id);
-            for (float f : r.p) buf.putFloat(f);
-            for (float f : r.q) buf.putFloat(f);
-            buf.putFloat(r.b);
+            for (int j = 0; j < dim; j++) buf.putFloat(p[pAt + j]);
+            for (int j = 0; j < dim; j++) buf.putFloat(q[qAt + j]);
+            buf.putFloat(b);
             count++;
         }
-        if (buf != null) chunks.add(finish(buf, count));
-        return chunks.toArray(new byte[0][]);
-    }
 
-    private static byte[] finish(ByteBuffer buf, int count) {
-        buf.putInt(8, count);
-        return Arrays.copyOf(buf.array(), buf.position());
+        private byte[] finish() {
+            buf.putInt(8, count);
+            return Arrays.copyOf(buf.array(), buf.position());
+        }
+
+        byte[][] chunks() {
+            if (buf != null) {
+                chunks.add(finish());
+                buf = null;
+            }
+            return chunks.toArray(new byte[0][]);
+        }
     }
 
     /**

@@ -16,6 +16,25 @@ public final class UserVectors {
             for (int k = 0; k < u.length; k++) u[k] += r.p[k];
             n++;
         }
+        return scaled(u, n);
+    }
+
+    /** A ranking replica's user vector: the context items without a row are skipped. */
+    public static float[] of(EmbeddingTable t, String[] context) {
+        float[] u = new float[t.dim()];
+        float[] v = t.values();
+        int n = 0;
+        for (String c : context) {
+            int slot = t.slot(c);
+            if (slot == ItemSlots.NONE) continue;
+            int at = t.contextOffset(slot);
+            for (int k = 0; k < u.length; k++) u[k] += v[at + k];
+            n++;
+        }
+        return scaled(u, n);
+    }
+
+    private static float[] scaled(float[] u, int n) {
         if (n > 1) {
             float s = (float) (1 / Math.sqrt(n));
             for (int k = 0; k < u.length; k++) u[k] *= s;

@@ -12,8 +12,25 @@ import org.junit.jupiter.api.Test;
 /** Both models' candidate scores and the embedding pool, from one ND4J product, against plain Java. */
 class JointScorerTest {
 
-    private static EmbeddingRow row(String item, float b, float... q) {
-        return new EmbeddingRow(item, new float[q.length], q, b);
+    /** Writes an item's {@code [Q | b]} into the pool, from a table of its own. */
+    private static void touch(JointScorer s, String item, float b, float... q) {
+        EmbeddingTable t = new EmbeddingTable(q.length, 1);
+        t.put(item, new float[q.length], q, b);
+        s.touch(t, t.slot(item));
+    }
+
+    /** Scores candidates given as rows {@code [W | Q | b]}: each Q into a table as an item of its own (none when null). */
+    private static void score(JointScorer s, float[][] w, float[][] q, float[] b, float[] u) {
+        int d = u.length;
+        EmbeddingTable t = new EmbeddingTable(d, Math.max(1, w.length));
+        int[] slots = new int[w.length];
+        for (int c = 0; c < w.length; c++) {
+            slots[c] = ItemSlots.NONE;
+            if (q[c] == null) continue;
+            t.put("candidate " + c, new float[d], q[c], b[c]);
+            slots[c] = t.slot("candidate " + c);
+        }
+        s.score(w.length, w, t, slots, u);
     }
 
     @Test
@@ -25,7 +42,7 @@ class JointScorerTest {
         JointScorer s = new JointScorer(f, d, 50);
         float[] pq = new float[d];
         for (int i = 0; i < d; i++) pq[i] = (float) r.nextGaussian();
-        s.touch(new EmbeddingRow("p", new float[d], pq, 0.5f));
+        touch(s, "p", 0.5f, pq);
         float[][] w = new float[k][f];
         float[][] q = new float[k][d];
         float[] b = new float[k];
@@ -37,7 +54,7 @@ class JointScorerTest {
         }
         for (int i = 0; i < d; i++) u[i] = (float) r.nextGaussian();
 
-        s.score(w, q, b, u);
+        score(s, w, q, b, u);
 
         for (int c = 0; c < k; c++) {
             double logit = 0;
@@ -57,7 +74,7 @@ class JointScorerTest {
         // F = 2, d = 2: [W | Q | b] = [[1, 2 | 3, 4 | 1], [-1, 0.5 | 0, -2 | 0]], u = (0.5, -1)
         // row 0: 1 + 2 = 3, 3 * 0.5 + 4 * -1 + 1 = -1.5; row 1: -1 + 0.5 = -0.5, 0 * 0.5 + -2 * -1 = 2
         JointScorer s = new JointScorer(2, 2, 4);
-        s.score(new float[][] {{1, 2}, {-1, 0.5f}}, new float[][] {{3, 4}, {0, -2}}, new float[] {1, 0},
+        score(s, new float[][] {{1, 2}, {-1, 0.5f}}, new float[][] {{3, 4}, {0, -2}}, new float[] {1, 0},
                 new float[] {0.5f, -1});
 
         assertEquals(3, s.conversionLogit(0), 1e-6);
@@ -69,7 +86,7 @@ class JointScorerTest {
     @Test
     void aCandidateWithoutATargetVectorScoresZeroOnTheEmbeddingSide() {
         JointScorer s = new JointScorer(2, 2, 4);
-        s.score(new float[][] {{0.25f, 0.25f}}, new float[][] {null}, new float[] {7}, new float[] {1, 1});
+        score(s, new float[][] {{0.25f, 0.25f}}, new float[][] {null}, new float[] {7}, new float[] {1, 1});
 
         assertEquals(0, s.embeddingScore(0), 0);
         assertEquals(0.5, s.conversionLogit(0), 1e-6);
@@ -80,13 +97,13 @@ class JointScorerTest {
         // rows are staged and copied in bulk: a candidate without a target vector must not keep the Q and b
         // an earlier call left in its row, and the pool's scores follow the latest user vector
         JointScorer s = new JointScorer(2, 2, 4);
-        s.touch(row("p", 0.25f, 1, 0));
-        s.score(new float[][] {{1, 1}, {2, 2}, {3, 3}}, new float[][] {{5, 5}, {6, 6}, {7, 7}}, new float[] {1, 2, 3},
+        touch(s, "p", 0.25f, 1, 0);
+        score(s, new float[][] {{1, 1}, {2, 2}, {3, 3}}, new float[][] {{5, 5}, {6, 6}, {7, 7}}, new float[] {1, 2, 3},
                 new float[] {1, 1});
         assertEquals(11, s.embeddingScore(0), 1e-6);
         assertEquals(1.25, s.poolScore("p"), 1e-6);
 
-        s.score(new float[][] {{0.5f, 0.25f}, {-1, 0}}, new float[][] {null, {1, 2}}, new float[] {9, -1},
+        score(s, new float[][] {{0.5f, 0.25f}, {-1, 0}}, new float[][] {null, {1, 2}}, new float[] {9, -1},
                 new float[] {2, -1});
 
         assertEquals(0.75, s.conversionLogit(0), 1e-6);
@@ -100,11 +117,11 @@ class JointScorerTest {
     @Test
     void nearestRanksThePoolByUserScoreAndSkipsExcluded() {
         JointScorer s = new JointScorer(1, 2, 10);
-        s.touch(row("a", 0, 1, 0));   // u.q = 1
-        s.touch(row("b", 0, 0, 1));   // 2
-        s.touch(row("c", 5, 0, 0));   // 5 (bias)
-        s.touch(row("d", 0, -1, 0));  // -1
-        s.score(new float[0][], new float[0][], new float[0], new float[] {1, 2});
+        touch(s, "a", 0, 1, 0);   // u.q = 1
+        touch(s, "b", 0, 0, 1);   // 2
+        touch(s, "c", 5, 0, 0);   // 5 (bias)
+        touch(s, "d", 0, -1, 0);  // -1
+        score(s, new float[0][], new float[0][], new float[0], new float[] {1, 2});
 
         assertArrayEquals(new String[] {"c", "b", "a"}, s.nearest(3, Set.<String>of()::contains));
         assertArrayEquals(new String[] {"c", "a"}, s.nearest(2, Set.<String>of("b")::contains));
@@ -120,11 +137,11 @@ class JointScorerTest {
     @Test
     void theLeastRecentlyUpdatedItemLeavesAFullPoolAndAnUpdateRewritesTheRow() {
         JointScorer s = new JointScorer(1, 1, 2);
-        s.touch(row("a", 0, 1));
-        s.touch(row("b", 0, 2));
-        s.touch(row("a", 0, 3)); // a updated: b is now the oldest
-        s.touch(row("c", 0, 4)); // takes b's slot
-        s.score(new float[0][], new float[0][], new float[0], new float[] {1});
+        touch(s, "a", 0, 1);
+        touch(s, "b", 0, 2);
+        touch(s, "a", 0, 3); // a updated: b is now the oldest
+        touch(s, "c", 0, 4); // takes b's slot
+        score(s, new float[0][], new float[0][], new float[0], new float[] {1});
 
         assertEquals(2, s.poolSize());
         assertTrue(Double.isNaN(s.poolScore("b")));

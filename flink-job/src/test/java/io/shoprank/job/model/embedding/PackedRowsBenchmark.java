@@ -30,6 +30,7 @@ public class PackedRowsBenchmark {
     private static final int DIM = 16;
 
     private ItemEmbeddings table;
+    private EmbeddingTable replicaTable;
     private byte[][] packed;
 
     @Setup
@@ -37,11 +38,19 @@ public class PackedRowsBenchmark {
         table = new ItemEmbeddings(DIM, ROWS, 42);
         for (int i = 0; i < ROWS; i++) table.getOrInit(Integer.toString(1_000_000 + i * 7));
         packed = PackedRows.pack(table.rows());
+        replicaTable = new EmbeddingTable(DIM, ROWS);
+        for (EmbeddingRow r : table.rows()) replicaTable.put(r.item, r.p, r.q, r.b);
     }
 
     @Benchmark
     public byte[][] pack() {
         return PackedRows.pack(table.rows());
+    }
+
+    /** A ranking replica's table (subtask 0's checkpoint). */
+    @Benchmark
+    public byte[][] packReplica() {
+        return PackedRows.pack(replicaTable);
     }
 
     @Benchmark

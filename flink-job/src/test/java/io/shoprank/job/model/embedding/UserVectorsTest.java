@@ -53,6 +53,20 @@ class UserVectorsTest {
     }
 
     @Test
+    void aReplicaTableGivesTheSameVectorsAsTheTrainingTable() {
+        ItemEmbeddings training = table();
+        EmbeddingTable serving = new EmbeddingTable(2, 100);
+        for (EmbeddingRow r : training.rows()) serving.put(r.item, r.p, r.q, r.b);
+        String[][] contexts = {{"a"}, {"a", "b", "c", "d"}, {"d", "x", "b"}, {"x"}, {}};
+
+        for (String[] c : contexts) {
+            assertArrayEquals(UserVectors.of(training, c, false), UserVectors.of(serving, c), 0,
+                    String.join(",", c));
+        }
+        assertEquals(4, serving.size(), "unknown items stay unknown");
+    }
+
+    @Test
     void unknownItemsGetTheirInitialRowsInTraining() {
         ItemEmbeddings t = table();
         float[] px = new ItemEmbeddings(2, 100, 1).getOrInit("x").p;
