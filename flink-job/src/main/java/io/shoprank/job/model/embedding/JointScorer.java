@@ -4,7 +4,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.cpu.nativecpu.blas.CpuLevel3;
 
 import java.nio.FloatBuffer;
-import java.util.LinkedHashMap;
 import java.util.function.Predicate;
 
 /**
@@ -31,9 +30,8 @@ public final class JointScorer {
     private final int dim;
     private final int width;
     private final int poolCapacity;
-    private final String[] ids;
-    /** Pool slots by item, least recently updated first (re-inserted on every update). */
-    private final LinkedHashMap<String, Integer> slotOf = new LinkedHashMap<>();
+    /** Pool slots by item: a new item at capacity takes the least recently updated item's slot. */
+    private final ItemSlots pool;
     private final INDArray v;
     private final FloatBuffer vView;
     private INDArray m;
@@ -49,7 +47,6 @@ public final class JointScorer {
     private float[] staged;
     private final float[] poolRow;
     private int candidateCapacity;
-    private int poolSize;
     private boolean scored;
 
     public JointScorer(int features, int dim, int poolCapacity) {
@@ -57,7 +54,7 @@ public final class JointScorer {
         this.dim = dim;
         this.width = features + dim + 1;
         this.poolCapacity = poolCapacity;
-        this.ids = new String[poolCapacity];
+        this.pool = new ItemSlots(poolCapacity);
         this.poolRow = new float[width];
         this.v = Nd4jArrays.matrix(width, 2);
         this.vView = Nd4jArrays.view(v);
@@ -89,18 +86,7 @@ public final class JointScorer {
      * recently updated pool slot when new.
      */
     public void touch(EmbeddingTable table, int slot) {
-        String item = table.item(slot);
-        Integer at = slotOf.remove(item);
-        if (at == null) {
-            if (poolSize < poolCapacity) {
-                at = poolSize++;
-            } else {
-                String oldest = slotOf.keySet().iterator().next();
-                at = slotOf.remove(oldest);
-            }
-            ids[at] = item;
-        }
-        slotOf.put(item, at);
+        int at = pool.put(table.item(slot));
         // [0_F | Q | b]: the first F values of poolRow stay 0; Q and b lie together in the table
         System.arraycopy(table.values(), table.targetOffset(slot), poolRow, features, dim + 1);
         mView.position(at * width);
@@ -119,7 +105,7 @@ public final class JointScorer {
     }
 
     public int poolSize() {
-        return poolSize;
+        return pool.size();
     }
 
     /**
@@ -153,8 +139,8 @@ public final class JointScorer {
 
     /** The pool's score of an item ({@code u . Q + b}), or NaN when it is not in the pool. */
     public double poolScore(String item) {
-        Integer slot = slotOf.get(item);
-        return slot == null ? Double.NaN : results[rows + slot];
+        int slot = pool.find(item);
+        return slot == ItemSlots.NONE ? Double.NaN : results[rows + slot];
     }
 
     /** The score of the item in pool slot {@code slot} ({@link #nearestSlots}): {@code u . Q + b}. */
@@ -164,14 +150,14 @@ public final class JointScorer {
 
     /** The item in pool slot {@code slot}. */
     public String itemAt(int slot) {
-        return ids[slot];
+        return pool.item(slot);
     }
 
     /** Up to {@code n} pool items by {@code u . Q + b}, best first, skipping {@code excluded} (ties: slot order). */
     public String[] nearest(int n, Predicate<String> excluded) {
         int[] slots = nearestSlots(n, excluded);
         String[] out = new String[slots.length];
-        for (int i = 0; i < out.length; i++) out[i] = ids[slots[i]];
+        for (int i = 0; i < out.length; i++) out[i] = pool.item(slots[i]);
         return out;
     }
 
@@ -180,6 +166,7 @@ public final class JointScorer {
      * afterwards (a lookup in the pool's map misses the CPU caches).
      */
     public int[] nearestSlots(int n, Predicate<String> excluded) {
+        int poolSize = pool.size();
         if (poolSize == 0 || n == 0 || !scored) return new int[0];
         // a bounded insertion list: n is small, the pool is not, so no full sort
         float[] all = results;
@@ -189,7 +176,7 @@ public final class JointScorer {
         for (int i = 0; i < poolSize; i++) {
             float s = all[rows + i]; // the pool's part of column 1
             if (found == n && s <= bestScore[n - 1]) continue;
-            if (excluded.test(ids[i])) continue;
+            if (excluded.test(pool.item(i))) continue;
             int at = Math.min(found, n - 1);
             while (at > 0 && bestScore[at - 1] < s) {
                 best[at] = best[at - 1];
