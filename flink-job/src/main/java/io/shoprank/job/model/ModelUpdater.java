@@ -24,9 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The single updater of both online models (parallelism 1, keyed by a constant so it has event-time timers).
@@ -67,10 +65,9 @@ public final class ModelUpdater extends KeyedProcessFunction<Byte, TrainingExamp
     private transient FtrlProximal conversion;
     private transient float[] goodZ;
     private transient float[] goodN;
+    /** With its own undo log back to the last published version ({@link ItemEmbeddings#rollBack}). */
     private transient ItemEmbeddings embeddings;
     private transient FismBpr bpr;
-    /** Rows as they were at the last published version, for the ones changed since (the undo log). */
-    private transient Map<String, EmbeddingRow> goodRows;
     private transient List<BprExample> batch;
     private transient ModelGuard guard;
     private transient OnlineAuc auc;
@@ -102,7 +99,6 @@ public final class ModelUpdater extends KeyedProcessFunction<Byte, TrainingExamp
         watermark = Long.MIN_VALUE;
         conversion = new FtrlProximal(config.conversionDimension, FTRL_ALPHA, FTRL_BETA, FTRL_L1, FTRL_L2);
         embeddings = new ItemEmbeddings(config.embeddingDim, config.embeddingItems, config.modelSeed);
-        goodRows = new HashMap<>();
         UpdaterState restored = null;
         for (UpdaterState s : state.get()) {
             restored = s;
@@ -121,11 +117,7 @@ public final class ModelUpdater extends KeyedProcessFunction<Byte, TrainingExamp
             for (int i = 0; i < goodZ.length; i++) {
                 if (goodZ[i] != conversion.z()[i] || goodN[i] != conversion.n()[i]) conversion.markChanged(i);
             }
-            for (EmbeddingRow r : restored.goodRows) goodRows.put(r.item, r);
-            for (String item : restored.newItems) goodRows.put(item, null);
-            for (String item : goodRows.keySet()) {
-                if (embeddings.get(item) != null) embeddings.markChanged(item);
-            }
+            embeddings.restoreSinceCommit(List.of(restored.goodRows), List.of(restored.newItems));
         } else {
             goodZ = conversion.z().clone();
             goodN = conversion.n().clone();
@@ -152,9 +144,8 @@ public final class ModelUpdater extends KeyedProcessFunction<Byte, TrainingExamp
         s.publishedEpoch = publishedEpoch;
         s.goodZ = goodZ;
         s.goodN = goodN;
-        s.goodRows = goodRows.values().stream().filter(java.util.Objects::nonNull).toArray(EmbeddingRow[]::new);
-        s.newItems = goodRows.entrySet().stream().filter(e -> e.getValue() == null).map(Map.Entry::getKey)
-                .toArray(String[]::new);
+        s.goodRows = embeddings.earlierRows().toArray(new EmbeddingRow[0]);
+        s.newItems = embeddings.itemsSinceCommit().toArray(new String[0]);
         state.update(List.of(s));
     }
 
@@ -208,20 +199,8 @@ public final class ModelUpdater extends KeyedProcessFunction<Byte, TrainingExamp
 
     private void trainEmbeddings() {
         if (batch.isEmpty()) return;
-        for (BprExample b : batch) {
-            remember(b.positive());
-            for (String c : b.context()) remember(c);
-            for (String n : b.negatives()) remember(n);
-        }
         lastBprLoss = bpr.step(embeddings, batch);
         batch.clear();
-    }
-
-    private void remember(String item) {
-        if (!goodRows.containsKey(item)) {
-            EmbeddingRow r = embeddings.get(item);
-            goodRows.put(item, r); // rows are never changed in place: the row itself is the good version
-        }
     }
 
     /** The watermark passed the end of an epoch: check the new version, then publish it or roll back. */
@@ -233,7 +212,7 @@ public final class ModelUpdater extends KeyedProcessFunction<Byte, TrainingExamp
         long epoch = Math.floorDiv(timestamp, epochMs());
         int[] idx = conversion.drainChanged();
         float[] w = conversion.weights(idx);
-        List<EmbeddingRow> rows = embeddings.drainChanged();
+        List<EmbeddingRow> rows = embeddings.changedRows();
         double loss = epochExamples == 0 ? Double.NaN : epochLossSum / epochExamples;
         Verdict verdict = epochExamples == 0 ? ModelGuard.checkWeights(idx, w) : guard.review(idx, w, loss);
         if (verdict.accepted()) verdict = finite(rows);
@@ -241,12 +220,7 @@ public final class ModelUpdater extends KeyedProcessFunction<Byte, TrainingExamp
             rejected.inc();
             LOG.warn("model version for epoch {} rejected ({}); rolling back to version {}", epoch, verdict.reason(), version);
             conversion.rollBack(goodZ, goodN);
-            for (Map.Entry<String, EmbeddingRow> r : goodRows.entrySet()) {
-                if (r.getValue() == null) embeddings.remove(r.getKey());
-                else embeddings.put(r.getKey(), r.getValue().p, r.getValue().q, r.getValue().b);
-            }
-            embeddings.drainChanged();
-            goodRows.clear();
+            embeddings.rollBack();
             resetEpoch();
             return;
         }
@@ -254,7 +228,7 @@ public final class ModelUpdater extends KeyedProcessFunction<Byte, TrainingExamp
             goodZ[i] = conversion.z()[i];
             goodN[i] = conversion.n()[i];
         }
-        goodRows.clear();
+        embeddings.commit();
         resetEpoch();
         version++;
         publishedEpoch = epoch;

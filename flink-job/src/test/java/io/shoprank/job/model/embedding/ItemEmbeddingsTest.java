@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
@@ -120,11 +121,60 @@ class ItemEmbeddingsTest {
         t.put("b", new float[2], new float[2], 0);
         t.put("c", new float[2], new float[2], 0); // evicts a
         t.put("d", new float[2], new float[2], 0); // evicts b
-        t.put("x", new float[2], new float[2], 0); // evicts c
-        t.remove("x");
 
         List<String> drained = t.drainChanged().stream().map(r -> r.item).collect(Collectors.toList());
 
-        assertEquals(List.of("d"), drained);
+        assertEquals(List.of("c", "d"), drained);
+    }
+
+    @Test
+    void aRollBackReturnsToTheLastCommit() {
+        ItemEmbeddings t = new ItemEmbeddings(2, 100, 1);
+        t.put("a", new float[] {1, 1}, new float[] {1, 1}, 1);
+        t.getOrInit("b");
+        t.commit();
+        EmbeddingRow b = t.get("b");
+
+        t.put("a", new float[] {2, 2}, new float[] {2, 2}, 2);
+        t.put("a", new float[] {3, 3}, new float[] {3, 3}, 3);
+        t.put("b", new float[] {4, 4}, new float[] {4, 4}, 4);
+        t.getOrInit("c"); // created, never changed
+        t.getOrInit("d");
+        t.put("d", new float[] {5, 5}, new float[] {5, 5}, 5); // created, then changed
+
+        assertEquals(List.of("a", "b", "d"), t.changedRows().stream().map(r -> r.item).collect(Collectors.toList()));
+        assertEquals(List.of("a", "b"), t.earlierRows().stream().map(r -> r.item).collect(Collectors.toList()));
+        assertArrayEquals(new float[] {1, 1}, t.earlierRows().get(0).p, "the row at the commit, not a later one");
+        assertEquals(Set.of("c", "d"), Set.copyOf(t.itemsSinceCommit()));
+
+        t.rollBack();
+
+        assertArrayEquals(new float[] {1, 1}, t.get("a").p);
+        assertSame(b, t.get("b"), "an initial row committed is an earlier version like any other");
+        assertNull(t.get("c"));
+        assertNull(t.get("d"));
+        assertEquals(2, t.size());
+        assertTrue(t.changedRows().isEmpty());
+        assertTrue(t.earlierRows().isEmpty());
+        assertTrue(t.itemsSinceCommit().isEmpty());
+    }
+
+    @Test
+    void aRestoredTableHasTheCheckpointsChangesToPublishOrRollBack() {
+        ItemEmbeddings before = new ItemEmbeddings(2, 100, 1);
+        before.put("a", new float[] {1, 1}, new float[] {1, 1}, 1);
+        before.commit();
+        before.put("a", new float[] {2, 2}, new float[] {2, 2}, 2);
+        before.put("n", new float[] {3, 3}, new float[] {3, 3}, 3);
+
+        ItemEmbeddings t = new ItemEmbeddings(2, 100, 1);
+        for (EmbeddingRow r : before.rows()) t.put(r.item, r.p, r.q, r.b);
+        t.restoreSinceCommit(before.earlierRows(), before.itemsSinceCommit());
+
+        assertEquals(List.of("a", "n"), t.changedRows().stream().map(r -> r.item).collect(Collectors.toList()));
+        assertArrayEquals(new float[] {2, 2}, t.changedRows().get(0).p);
+        t.rollBack();
+        assertArrayEquals(new float[] {1, 1}, t.get("a").p);
+        assertNull(t.get("n"));
     }
 }
