@@ -90,15 +90,19 @@ public final class CandidateRanker {
      */
     public static RankedList rank(CandidatePool pool, SourceCalibration calibration, Adjustment adjustment,
                                   Function<String, String> categoryOf, int maxPerCategory, int k) {
-        List<CandidatePool.Candidate> all = new ArrayList<>(pool.candidates());
-        for (CandidatePool.Candidate c : all) {
+        List<CandidatePool.Candidate> pooled = pool.candidates();
+        double[] pooledScores = new double[pooled.size()];
+        for (int i = 0; i < pooledScores.length; i++) {
+            CandidatePool.Candidate c = pooled.get(i);
             c.score = adjustment.apply(c, calibration.probability(c));
+            pooledScores[i] = c.score;
         }
-        all.sort((a, b) -> Double.compare(b.score, a.score)); // stable
+        int[] order = byScoreDescending(pooledScores);
         List<CandidatePool.Candidate> chosen = new ArrayList<>(k);
         List<CandidatePool.Candidate> heldBack = new ArrayList<>();
         Map<String, Integer> perCategory = new HashMap<>();
-        for (CandidatePool.Candidate c : all) {
+        for (int i : order) {
+            CandidatePool.Candidate c = pooled.get(i);
             if (chosen.size() >= k) break;
             if (chosen.size() < DIVERSE_TOP) {
                 String cat = c.category != null ? c.category : categoryOf.apply(c.item);
@@ -124,6 +128,48 @@ public final class CandidateRanker {
             reasons[i] = reason(c, calibration);
         }
         return new RankedList(items, scores, reasons);
+    }
+
+    /**
+     * The indices of {@code scores} ordered by score, highest first ({@link Double#compare}), equal scores in
+     * index order: what a stable sort of the candidates by score gives, without a comparator call and two
+     * object reads per comparison (the sort was 3.7 us per event at `all`, JFR). Insertion-sorted runs of 16,
+     * then merged.
+     */
+    static int[] byScoreDescending(double[] scores) {
+        int n = scores.length;
+        int[] a = new int[n];
+        int[] b = new int[n];
+        for (int i = 0; i < n; i++) a[i] = i;
+        for (int lo = 0; lo < n; lo += 16) {
+            int hi = Math.min(lo + 16, n);
+            for (int i = lo + 1; i < hi; i++) {
+                int x = a[i];
+                int j = i - 1;
+                while (j >= lo && Double.compare(scores[x], scores[a[j]]) > 0) {
+                    a[j + 1] = a[j];
+                    j--;
+                }
+                a[j + 1] = x;
+            }
+        }
+        for (int width = 16; width < n; width *= 2) {
+            for (int lo = 0; lo < n; lo += 2 * width) {
+                int mid = Math.min(lo + width, n);
+                int hi = Math.min(lo + 2 * width, n);
+                int i = lo;
+                int j = mid;
+                int k = lo;
+                // the right run's element goes first only when strictly higher: stable
+                while (i < mid && j < hi) b[k++] = Double.compare(scores[a[j]], scores[a[i]]) > 0 ? a[j++] : a[i++];
+                while (i < mid) b[k++] = a[i++];
+                while (j < hi) b[k++] = a[j++];
+            }
+            int[] t = a;
+            a = b;
+            b = t;
+        }
+        return a;
     }
 
     /** The reason of the source that contributes most to the candidate's probability. */

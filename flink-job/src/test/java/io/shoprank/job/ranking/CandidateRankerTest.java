@@ -351,4 +351,24 @@ class CandidateRankerTest {
         while (ids.size() < n) ids.add("i" + rnd.nextInt(30));
         return ids.toArray(new String[0]);
     }
+
+    @Test
+    void theScoreOrderIsAStableSortHighestFirst() {
+        Random r = new Random(5);
+        double[] special = {Double.NaN, 0.0, -0.0, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY};
+        for (int n : new int[] {0, 1, 2, 15, 16, 17, 31, 33, 64, 130, 300}) {
+            double[] scores = new double[n];
+            for (int i = 0; i < n; i++) {
+                int pick = r.nextInt(10);
+                scores[i] = pick < 2 ? special[r.nextInt(special.length)] : pick < 6 ? r.nextInt(5) : r.nextGaussian();
+            }
+            Integer[] expected = new Integer[n];
+            for (int i = 0; i < n; i++) expected[i] = i;
+            java.util.Arrays.sort(expected, (a, b) -> Double.compare(scores[b], scores[a])); // stable
+
+            int[] order = CandidateRanker.byScoreDescending(scores);
+
+            assertArrayEquals(java.util.Arrays.stream(expected).mapToInt(Integer::intValue).toArray(), order, "n = " + n);
+        }
+    }
 }

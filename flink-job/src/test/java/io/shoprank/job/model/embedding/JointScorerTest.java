@@ -148,4 +148,31 @@ class JointScorerTest {
         assertEquals(3, s.poolScore("a"), 1e-6);
         assertArrayEquals(new String[] {"c", "a"}, s.nearest(5, Set.<String>of()::contains));
     }
+
+    /**
+     * Against a full sort: the first n pool items not excluded, by score then slot, whether few of the best are
+     * excluded (one pass without the test) or many (the scan with it), with ties and pools smaller than 2n.
+     */
+    @Test
+    void nearestSlotsAreTheFirstNotExcludedInScoreOrder() {
+        Random r = new Random(9);
+        for (int round = 0; round < 200; round++) {
+            int poolSize = 1 + r.nextInt(60);
+            JointScorer s = new JointScorer(1, 1, 64);
+            for (int i = 0; i < poolSize; i++) touch(s, "i" + i, 0, r.nextInt(8)); // few distinct scores: ties
+            score(s, new float[0][], new float[0][], new float[0], new float[] {1});
+            double share = r.nextDouble();
+            Set<String> excluded = new java.util.HashSet<>();
+            for (int i = 0; i < poolSize; i++) if (r.nextDouble() < share) excluded.add("i" + i);
+            int n = 1 + r.nextInt(20);
+
+            Integer[] bySlot = new Integer[poolSize];
+            for (int i = 0; i < poolSize; i++) bySlot[i] = i;
+            java.util.Arrays.sort(bySlot, (a, b) -> Double.compare(s.poolScoreAt(b), s.poolScoreAt(a)));
+            int[] expected = java.util.Arrays.stream(bySlot).filter(i -> !excluded.contains(s.itemAt(i)))
+                    .limit(n).mapToInt(Integer::intValue).toArray();
+
+            assertArrayEquals(expected, s.nearestSlots(n, excluded::contains), "round " + round);
+        }
+    }
 }
