@@ -168,26 +168,7 @@ public final class JointScorer {
     public int[] nearestSlots(int n, Predicate<String> excluded) {
         int poolSize = pool.size();
         if (poolSize == 0 || n == 0 || !scored) return new int[0];
-        // the best n + n by score alone, then the excluded dropped: an exclusion test is set lookups by id,
-        // and few of the best are excluded; only when more than n of them were, a scan with the test
-        int[] top = best(Math.min(poolSize, 2 * n), NONE_EXCLUDED);
-        int[] out = new int[n];
-        int found = 0;
-        for (int i = 0; i < top.length && found < n; i++) {
-            if (!excluded.test(pool.item(top[i]))) out[found++] = top[i];
-        }
-        if (found == n) return out;
-        return top.length == poolSize ? java.util.Arrays.copyOf(out, found) : best(n, excluded);
-    }
-
-    private static final Predicate<String> NONE_EXCLUDED = item -> false;
-
-    /**
-     * The first {@code n} pool slots not {@code excluded} by score, highest first, equal scores in slot order:
-     * a bounded insertion list (n is small, the pool is not, so no full sort).
-     */
-    private int[] best(int n, Predicate<String> excluded) {
-        int poolSize = pool.size();
+        // a bounded insertion list: n is small, the pool is not, so no full sort
         float[] all = results;
         int[] best = new int[n];
         float[] bestScore = new float[n];

@@ -149,10 +149,7 @@ class JointScorerTest {
         assertArrayEquals(new String[] {"c", "a"}, s.nearest(5, Set.<String>of()::contains));
     }
 
-    /**
-     * Against a full sort: the first n pool items not excluded, by score then slot, whether few of the best are
-     * excluded (one pass without the test) or many (the scan with it), with ties and pools smaller than 2n.
-     */
+    /** Against a full sort: the first n pool items not excluded, by score then slot, with ties and few or many excluded. */
     @Test
     void nearestSlotsAreTheFirstNotExcludedInScoreOrder() {
         Random r = new Random(9);
