@@ -26,7 +26,7 @@ public final class ItemEmbeddings {
     private final Map<String, EmbeddingRow> rows;
     /** Items changed since the last commit, in the order first changed, each with its row before ({@link #NO_ROW}: none). */
     private final LinkedHashMap<String, EmbeddingRow> changed = new LinkedHashMap<>();
-    /** Items given their initial row since the last commit: a handful per epoch, so its lookups stay in the caches. */
+    /** Items given their initial row since the last commit: an epoch's new items, few beside the table, so its lookups mostly hit the caches. */
     private final Set<String> created = new HashSet<>();
     private static final EmbeddingRow NO_ROW = new EmbeddingRow();
 
