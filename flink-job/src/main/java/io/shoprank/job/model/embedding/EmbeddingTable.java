@@ -78,7 +78,7 @@ public final class EmbeddingTable {
         return slots.newer(slot);
     }
 
-    /** A copy of the item's row, or null when it has none. */
+    /** A copy of the item's row, or null when it has none (for tests and inspection: serving reads {@link #values}). */
     public EmbeddingRow row(String item) {
         int slot = slot(item);
         return slot == ItemSlots.NONE ? null : row(slot);

@@ -9,7 +9,10 @@ package io.shoprank.job.model.embedding;
  * <p>Laid out for lookups that miss the CPU caches: an open-addressing table (linear probing, load factor at
  * most 1/2) of {@code [fingerprint, slot]} pairs in one {@code long[]}, keyed by a 64-bit fingerprint of the
  * id instead of the id, so a lookup reads one or two cache lines and never the id's string. Two ids with the
- * same fingerprint would share a slot: with 64 bits and 200,000 items, about one lookup in 10^14. Pure.
+ * same fingerprint would share a slot: with 64 bits and 200,000 items, about one lookup in 10^14.
+ * (The ranking stage's {@code ItemSummaries} keeps its 8 longs per item inside its own probe table, one
+ * cache line per lookup; an embedding row of 33 floats there would make every probe run five times longer,
+ * so here the index and the values are apart.) Pure.
  */
 public final class ItemSlots {
     public static final int NONE = -1;
@@ -37,10 +40,6 @@ public final class ItemSlots {
         this.ids = new String[capacity];
         this.prev = new int[capacity];
         this.next = new int[capacity];
-    }
-
-    public int capacity() {
-        return capacity;
     }
 
     public int size() {
